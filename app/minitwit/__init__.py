@@ -1,0 +1,59 @@
+"""MiniTwit: a drop-in replacement for the DevOps course's Twitter clone."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask, abort, request
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from . import config, db, errors, security
+
+MAX_BODY_BYTES = 64 * 1024
+STATE_CHANGING_GETS = frozenset({"web.follow_user", "web.unfollow_user", "web.logout"})
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Build a MiniTwit application: settings from the environment unless a mapping is given."""
+    app = Flask(
+        __name__,
+        instance_path=config.instance_path(os.environ),
+        static_folder="web/static",
+        template_folder="web/templates",
+    )
+    app.config.update(
+        MAX_CONTENT_LENGTH=MAX_BODY_BYTES,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=False,
+        JSON_SORT_KEYS=False,
+    )
+    if test_config is None:
+        app.config.update(config.from_environ(os.environ))
+    else:
+        app.config.update(config.DEFAULTS | dict(test_config))
+    app.session_interface = security.SessionInterface()
+    if app.config.get("TRUST_PROXY"):
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
+
+    db.init_app(app)
+    errors.init_app(app)
+
+    from . import api, ops, web
+
+    app.register_blueprint(ops.bp)
+    app.register_blueprint(api.bp)
+    app.register_blueprint(web.bp)
+
+    @app.before_request
+    def _refuse_cross_site() -> None:
+        changes_state = request.method not in security.SAFE_METHODS
+        if (changes_state or request.endpoint in STATE_CHANGING_GETS) and security.is_cross_site(
+            request
+        ):
+            abort(403, "Cross-site request refused")
+
+    app.after_request(security.add_security_headers)
+    return app

@@ -1,0 +1,82 @@
+"""The ``minitwit`` command: serve | migrate | seed."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+import click
+from peewee import Database
+
+from . import config, migrations
+from .db import connect
+
+
+@click.group()
+def main() -> None:
+    """MiniTwit: configure with DATABASE_URL, SECRET_KEY, SIMULATOR_USERNAME/_PASSWORD."""
+
+
+def _database() -> tuple[Database, dict[str, Any]]:
+    """The configured database (not yet connected) and the settings it came from."""
+    settings = config.from_environ(os.environ)
+    return connect(settings["DATABASE_URL"], settings["DB_POOL_SIZE"]), settings
+
+
+def _migrate() -> None:
+    database, settings = _database()
+    shown = config.redacted(settings)["DATABASE_URL"]
+    try:
+        applied = migrations.upgrade(database, report=lambda line: click.echo(line, err=True))
+    except migrations.MigrationError as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        database.close()
+    if applied:
+        click.echo(f"{shown}: schema upgraded to version {applied[-1]}", err=True)
+    else:
+        click.echo(f"{shown}: schema is up to date (version {migrations.LATEST_VERSION})", err=True)
+
+
+@main.command()
+def migrate() -> None:
+    """Create or upgrade the database schema in place."""
+    _migrate()
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind.")
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64))
+def serve(host: str, port: int, workers: int) -> None:
+    """Migrate, then run MiniTwit under gunicorn until SIGTERM or SIGINT."""
+    from .server import run
+
+    _migrate()
+    sys.exit(run(host, port, workers))
+
+
+@main.command()
+@click.option("--users", default=1000, show_default=True, type=click.IntRange(1))
+@click.option("--messages", default=10_000, show_default=True, type=click.IntRange(0))
+@click.option("--follows", default=5000, show_default=True, type=click.IntRange(0))
+@click.option("--seed", "seed_value", default=0, show_default=True, help="Random seed.")
+@click.option(
+    "--password", default="minitwit", show_default=True, help="Password of every seeded user."
+)
+def seed(users: int, messages: int, follows: int, seed_value: int, password: str) -> None:
+    """Fill an empty database with synthetic users, messages and follows."""
+    from .seed import SeedError, seed_database
+
+    _migrate()
+    database, _settings = _database()
+    try:
+        seed_database(
+            database, users, messages, follows, seed_value, password,
+            progress=lambda line: click.echo(line, err=True),
+        )
+    except SeedError as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        database.close()

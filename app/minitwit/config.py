@@ -1,0 +1,75 @@
+"""Every setting MiniTwit reads from the environment, read once, here."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+DEFAULT_SIMULATOR_USERNAME = "simulator"
+# The course's simulator sends this pair; deployments override it through the environment.
+DEFAULT_SIMULATOR_PASSWORD = "super_safe!"  # noqa: S105
+
+SECRET_KEY_FILE = "secret_key"
+
+
+DEFAULTS: dict[str, Any] = {
+    "SIMULATOR_USERNAME": DEFAULT_SIMULATOR_USERNAME,
+    "SIMULATOR_PASSWORD": DEFAULT_SIMULATOR_PASSWORD,
+    "TRUST_PROXY": False,
+    "DB_POOL_SIZE": 8,
+}
+
+
+def instance_path(environ: Mapping[str, str]) -> str:
+    """Where the embedded database and the generated secret live (default ./instance)."""
+    return os.path.abspath(environ.get("MINITWIT_INSTANCE_PATH") or "instance")
+
+
+def from_environ(environ: Mapping[str, str]) -> dict[str, Any]:
+    """Build the Flask configuration mapping from environment variables."""
+    folder = instance_path(environ)
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    return DEFAULTS | {
+        "DATABASE_URL": environ.get("DATABASE_URL") or sqlite_url(folder),
+        "SECRET_KEY": environ.get("SECRET_KEY") or instance_secret_key(folder),
+        "SIMULATOR_USERNAME": environ.get("SIMULATOR_USERNAME", DEFAULT_SIMULATOR_USERNAME),
+        "SIMULATOR_PASSWORD": environ.get("SIMULATOR_PASSWORD", DEFAULT_SIMULATOR_PASSWORD),
+        "TRUST_PROXY": environ.get("TRUST_PROXY", "").lower() in {"1", "true", "yes"},
+        "DB_POOL_SIZE": int(environ.get("DB_POOL_SIZE", "8")),
+    }
+
+
+def sqlite_url(instance_path: str) -> str:
+    """The embedded default: a SQLite file in the instance folder."""
+    return "sqlite:///" + str(Path(instance_path) / "minitwit.sqlite")
+
+
+def instance_secret_key(instance_path: str) -> str:
+    """Return the instance's random secret key, creating it once (atomically) on first use."""
+    path = Path(instance_path) / SECRET_KEY_FILE
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        draft = path.with_name(f".{SECRET_KEY_FILE}.{os.getpid()}")
+        draft.write_text(secrets.token_hex(32))
+        draft.chmod(0o600)
+        try:
+            os.link(draft, path)  # fails if another process won the race: keep theirs
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+    return path.read_text().strip()
+
+
+def redacted(config: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of the settings that is safe to log: secrets and passwords masked."""
+    hidden = {"SECRET_KEY", "SIMULATOR_PASSWORD"}
+    shown = {key: ("***" if key in hidden else value) for key, value in config.items()}
+    url = str(shown.get("DATABASE_URL", ""))
+    if "@" in url and "://" in url:
+        scheme, rest = url.split("://", 1)
+        shown["DATABASE_URL"] = f"{scheme}://***@{rest.rsplit('@', 1)[1]}"
+    return shown

@@ -1,0 +1,54 @@
+"""The database handle: one proxy, initialised by the app factory from DATABASE_URL."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+from peewee import Database, DatabaseProxy
+from playhouse import db_url
+
+database = DatabaseProxy()
+
+SQLITE_PRAGMAS = {
+    "journal_mode": "wal",
+    "synchronous": "normal",
+    "busy_timeout": 5000,
+    "foreign_keys": 1,
+}
+
+
+def connect(url: str, pool_size: int = 8) -> Database:
+    """Open (lazily) the database that ``url`` names: SQLite with WAL, or pooled PostgreSQL."""
+    options: dict[str, Any] = {}
+    scheme = url.split("://", 1)[0]
+    if scheme == "sqlite":
+        options["pragmas"] = SQLITE_PRAGMAS
+    elif scheme in {"postgres", "postgresql"}:
+        url = f"{scheme}+pool://" + url.split("://", 1)[1]
+    if scheme.startswith("postgres"):
+        options.update(max_connections=pool_size, stale_timeout=300, timeout=10)
+    return db_url.connect(url, **options)
+
+
+def init_app(app: Flask) -> None:
+    """Bind the proxy to the configured database and open/close it around each request."""
+    database.initialize(connect(app.config["DATABASE_URL"], app.config.get("DB_POOL_SIZE", 8)))
+
+    @app.before_request
+    def _open_connection() -> None:
+        database.connect(reuse_if_open=True)
+
+    @app.teardown_request
+    def _close_connection(_exc: BaseException | None) -> None:
+        if not database.is_closed():
+            database.close()
+
+
+def is_ready() -> bool:
+    """Whether the database answers a trivial query."""
+    try:
+        database.execute_sql("SELECT 1").fetchone()
+    except Exception:  # any driver error means "not ready"
+        return False
+    return True

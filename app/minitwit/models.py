@@ -1,0 +1,183 @@
+"""The MiniTwit data model and the queries that belong to it.
+
+Table and column names are those of the original MiniTwit schema, so an original
+database file upgrades in place (see ``migrations``).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from typing import Any
+
+from peewee import (
+    AutoField,
+    BigIntegerField,
+    CharField,
+    ForeignKeyField,
+    IntegerField,
+    IntegrityError,
+    Model,
+    ModelSelect,
+    TextField,
+)
+
+from .db import database
+from .text import is_storable
+from .passwords import hash_password, needs_rehash, verify_password
+
+
+class UsernameTaken(Exception):
+    """Raised when a registration loses the race for a username."""
+
+
+class BaseModel(Model):
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+class User(BaseModel):
+    """A registered person (or simulated user)."""
+
+    id = AutoField(column_name="user_id")
+    username = CharField(unique=True)
+    email = CharField()
+    pw_hash = CharField()
+
+    class Meta:
+        table_name = "user"
+
+    @classmethod
+    def by_name(cls, username: str) -> User | None:
+        """The user with this exact username, or None."""
+        if not is_storable(username):
+            return None
+        return cls.get_or_none(cls.username == username)
+
+    @classmethod
+    def create_account(cls, username: str, email: str, password: str) -> User:
+        """Create a user; raise UsernameTaken when the name exists (also under a race)."""
+        try:
+            with database.atomic():
+                return cls.create(username=username, email=email, pw_hash=hash_password(password))
+        except IntegrityError as exc:
+            raise UsernameTaken(username) from exc
+
+    def check_password(self, password: str) -> bool:
+        """Verify a password, upgrading a legacy or outdated hash on success."""
+        if not verify_password(self.pw_hash, password):
+            return False
+        if needs_rehash(self.pw_hash):
+            self.pw_hash = hash_password(password)
+            self.save(only=[User.pw_hash])
+        return True
+
+    def follow(self, other: User) -> None:
+        """Follow another user; following twice changes nothing."""
+        Follower.insert(who=self, whom=other).on_conflict_ignore().execute()
+
+    def unfollow(self, other: User) -> None:
+        """Stop following a user; unfollowing a stranger changes nothing."""
+        Follower.delete().where((Follower.who == self) & (Follower.whom == other)).execute()
+
+    def is_following(self, other: User) -> bool:
+        """Whether this user follows ``other``."""
+        query = Follower.select().where((Follower.who == self) & (Follower.whom == other))
+        return bool(query.exists())
+
+    def followed_names(self, limit: int) -> list[str]:
+        """Usernames this user follows, at most ``limit``."""
+        query = (
+            User.select(User.username)
+            .join(Follower, on=Follower.whom == User.id)
+            .where(Follower.who == self)
+            .order_by(Follower.whom)
+            .limit(limit)
+        )
+        return [user.username for user in query]
+
+
+class Message(BaseModel):
+    """A message ("tweet"); flagged messages are never shown."""
+
+    id = AutoField(column_name="message_id")
+    author = ForeignKeyField(User, column_name="author_id", backref="messages")
+    text = TextField()
+    pub_date = IntegerField()
+    flagged = IntegerField(default=0)
+
+    @classmethod
+    def post(cls, author: User, text: str, pub_date: int | None = None) -> Message:
+        """Record a message by ``author`` now (or at ``pub_date``)."""
+        when = int(time.time()) if pub_date is None else pub_date
+        return cls.create(author=author, text=text, pub_date=when, flagged=0)
+
+    @classmethod
+    def _visible(cls) -> ModelSelect:
+        """Unflagged messages joined with their author, newest first."""
+        return (
+            cls.select(cls, User)
+            .join(User)
+            .where(cls.flagged == 0)
+            .order_by(cls.pub_date.desc(), cls.id.desc())
+        )
+
+    @classmethod
+    def public(cls, limit: int, offset: int = 0) -> ModelSelect:
+        """Everyone's messages, newest first."""
+        return cls._visible().limit(limit).offset(offset)
+
+    @classmethod
+    def by_author(cls, author: User, limit: int, offset: int = 0) -> ModelSelect:
+        """One user's messages, newest first."""
+        return cls._visible().where(cls.author == author).limit(limit).offset(offset)
+
+    @classmethod
+    def timeline_of(cls, user: User, limit: int, offset: int = 0) -> ModelSelect:
+        """A user's own messages and those of the users they follow, newest first."""
+        followed = Follower.select(Follower.whom).where(Follower.who == user)
+        authors = (cls.author == user) | (cls.author.in_(followed))
+        return cls._visible().where(authors).limit(limit).offset(offset)
+
+    def as_api(self) -> dict[str, Any]:
+        """The simulator API's shape of a message."""
+        return {"content": self.text, "pub_date": self.pub_date, "user": self.author.username}
+
+
+class Follower(BaseModel):
+    """Who follows whom; the (who, whom) pair is unique."""
+
+    who = ForeignKeyField(User, column_name="who_id", backref="following_rows")
+    whom = ForeignKeyField(User, column_name="whom_id", backref="follower_rows")
+
+    class Meta:
+        primary_key = False
+        indexes = ((("who", "whom"), True),)
+
+
+class Latest(BaseModel):
+    """The last ``latest`` value a simulator sent: one row, shared by all workers."""
+
+    id = IntegerField(primary_key=True)
+    value = BigIntegerField()
+
+    ROW = 1
+
+    @classmethod
+    def store(cls, value: int) -> None:
+        """Remember ``value`` as the latest processed simulator action."""
+        (
+            cls.insert(id=cls.ROW, value=value)
+            .on_conflict(conflict_target=[cls.id], update={cls.value: value})
+            .execute()
+        )
+
+    @classmethod
+    def current(cls) -> int:
+        """The stored value, or -1 when nothing was stored yet."""
+        row = cls.get_or_none(cls.id == cls.ROW)
+        return -1 if row is None else row.value
+
+
+MODELS: Iterable[type[BaseModel]] = (User, Message, Follower, Latest)

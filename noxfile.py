@@ -1,0 +1,41 @@
+"""Developer sessions: ``nox`` runs the tests; ``nox -l`` lists the rest."""
+
+from __future__ import annotations
+
+import nox
+
+nox.options.default_venv_backend = "venv"
+nox.options.reuse_existing_virtualenvs = True
+nox.options.download_python = "never"
+nox.options.sessions = ["tests"]
+
+PYPROJECT = nox.project.load_toml("pyproject.toml")
+
+
+def install_group(session: nox.Session, *groups: str) -> None:
+    """Install dependency groups from pyproject.toml."""
+    for group in groups:
+        session.install(*nox.project.dependency_groups(PYPROJECT, group))
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """Run the test suite (SQLite and a throwaway PostgreSQL); args go to pytest."""
+    session.install("-e", ".")
+    install_group(session, "test")
+    session.run("pytest", *session.posargs)
+
+
+@nox.session(default=False)
+def serve(session: nox.Session) -> None:
+    """Run MiniTwit on the embedded SQLite database at http://127.0.0.1:5000."""
+    session.install("-e", ".")
+    session.run("minitwit", "serve", *session.posargs)
+
+
+@nox.session(default=False)
+def lint(session: nox.Session) -> None:
+    """Lint and format-check with ruff."""
+    install_group(session, "lint")
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")

@@ -1,0 +1,76 @@
+"""Start a real ``minitwit serve`` (gunicorn, real sockets) for end-to-end tests and tools."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.error import URLError
+from urllib.request import urlopen
+
+from .postgres import free_port
+
+
+@dataclass
+class LiveServer:
+    """A running server: its base URL and process."""
+
+    url: str
+    process: subprocess.Popen[str]
+    log: Path
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")
+
+
+def wait_until_ready(url: str, process: subprocess.Popen[str], timeout: float = 30) -> None:
+    """Poll ``/readyz`` until it answers 200; fail early if the process died."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"minitwit serve exited with {process.returncode}")
+        try:
+            with urlopen(url + "/readyz", timeout=1) as response:  # noqa: S310 - loopback URL
+                if response.status == 200:
+                    return
+        except (URLError, ConnectionError, OSError):
+            time.sleep(0.1)
+    raise TimeoutError(f"{url} was not ready within {timeout} s")
+
+
+@contextmanager
+def live_minitwit(
+    workdir: Path,
+    env: Mapping[str, str] | None = None,
+    workers: int = 2,
+    port: int | None = None,
+) -> Iterator[LiveServer]:
+    """Run ``python -m minitwit serve`` in ``workdir`` until the block ends (then SIGTERM)."""
+    port = port or free_port()
+    environment = {**os.environ, "MINITWIT_INSTANCE_PATH": str(workdir / "instance"),
+                   **(env or {})}
+    log = workdir / f"serve-{port}.log"
+    with log.open("w") as sink:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "minitwit", "serve", "--port", str(port),
+             "--workers", str(workers)],
+            cwd=workdir, env=environment, stdout=sink, stderr=subprocess.STDOUT, text=True,
+        )
+    server = LiveServer(f"http://127.0.0.1:{port}", process, log)
+    try:
+        wait_until_ready(server.url, process)
+        yield server
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
