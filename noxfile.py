@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import nox
 
 nox.options.default_venv_backend = "venv"
@@ -39,3 +41,13 @@ def lint(session: nox.Session) -> None:
     install_group(session, "lint")
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
+
+
+@nox.session(default=False)
+def bench(session: nox.Session) -> None:
+    """Run tests/benchmarks/bench_*.py (each prints its figures); args pick benchmarks by name."""
+    session.install("-e", ".")
+    install_group(session, "bench")
+    for script in sorted(Path("tests/benchmarks").glob("bench_*.py")):
+        if not session.posargs or any(arg in script.stem for arg in session.posargs):
+            session.run("python", "-m", f"tests.benchmarks.{script.stem}")

@@ -1,0 +1,1 @@
+"""Benchmarks: scripts that print figures (``nox -s bench``), never timed tests."""
