@@ -28,7 +28,8 @@ def connect(url: str, pool_size: int = 8) -> Database:
         url = f"{scheme}+pool://" + url.split("://", 1)[1]
     if scheme.startswith("postgres"):
         options.update(max_connections=pool_size, stale_timeout=300, timeout=10)
-    return db_url.connect(url, **options)
+    db: Database = db_url.connect(url, **options)
+    return db
 
 
 def init_app(app: Flask) -> None:

@@ -114,7 +114,7 @@ class Message(BaseModel):
         return cls.create(author=author, text=text, pub_date=when, flagged=0)
 
     @classmethod
-    def _visible(cls) -> ModelSelect:
+    def _visible(cls) -> ModelSelect[Message]:
         """Unflagged messages joined with their author, newest first."""
         return (
             cls.select(cls, User)
@@ -124,17 +124,17 @@ class Message(BaseModel):
         )
 
     @classmethod
-    def public(cls, limit: int, offset: int = 0) -> ModelSelect:
+    def public(cls, limit: int, offset: int = 0) -> ModelSelect[Message]:
         """Everyone's messages, newest first."""
         return cls._visible().limit(limit).offset(offset)
 
     @classmethod
-    def by_author(cls, author: User, limit: int, offset: int = 0) -> ModelSelect:
+    def by_author(cls, author: User, limit: int, offset: int = 0) -> ModelSelect[Message]:
         """One user's messages, newest first."""
         return cls._visible().where(cls.author == author).limit(limit).offset(offset)
 
     @classmethod
-    def timeline_of(cls, user: User, limit: int, offset: int = 0) -> ModelSelect:
+    def timeline_of(cls, user: User, limit: int, offset: int = 0) -> ModelSelect[Message]:
         """A user's own messages and those of the users they follow, newest first."""
         followed = Follower.select(Follower.whom).where(Follower.who == user)
         authors = (cls.author == user) | (cls.author.in_(followed))

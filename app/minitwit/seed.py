@@ -131,6 +131,8 @@ def seed_database(
             insert_batches(database, [Follower.who, Follower.whom], pairs, follows, "follows",
                            progress)
         if messages:
-            fields = [Message.author, Message.text, Message.pub_date, Message.flagged]
+            fields: list[Field[Any]] = [
+                Message.author, Message.text, Message.pub_date, Message.flagged
+            ]
             insert_batches(database, fields, message_rows(ids, messages, rng), messages,
                            "messages", progress)
