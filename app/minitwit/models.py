@@ -20,11 +20,15 @@ from peewee import (
     Model,
     ModelSelect,
     TextField,
+    Tuple,
 )
 
 from .db import database
-from .text import is_storable
 from .passwords import hash_password, needs_rehash, verify_password
+from .text import is_storable
+
+Cursor = tuple[int, int]
+"""A position in a timeline: the (pub_date, message_id) of the last message shown."""
 
 
 class UsernameTaken(Exception):
@@ -124,25 +128,47 @@ class Message(BaseModel):
         )
 
     @classmethod
-    def public(cls, limit: int, offset: int = 0) -> ModelSelect[Message]:
-        """Everyone's messages, newest first."""
-        return cls._visible().limit(limit).offset(offset)
+    def _page(
+        cls, query: ModelSelect[Message], limit: int, offset: int, before: Cursor | None
+    ) -> ModelSelect[Message]:
+        """One page of ``query``: keyset ("older than ``before``") stays cheap deep in history."""
+        if before is not None:
+            query = query.where(Tuple(cls.pub_date, cls.id) < Tuple(*before))
+        return query.limit(limit).offset(offset)
 
     @classmethod
-    def by_author(cls, author: User, limit: int, offset: int = 0) -> ModelSelect[Message]:
+    def public(
+        cls, limit: int, offset: int = 0, before: Cursor | None = None
+    ) -> ModelSelect[Message]:
+        """Everyone's messages, newest first (older than the ``before`` cursor if given)."""
+        return cls._page(cls._visible(), limit, offset, before)
+
+    @classmethod
+    def by_author(
+        cls, author: User, limit: int, offset: int = 0, before: Cursor | None = None
+    ) -> ModelSelect[Message]:
         """One user's messages, newest first."""
-        return cls._visible().where(cls.author == author).limit(limit).offset(offset)
+        return cls._page(cls._visible().where(cls.author == author), limit, offset, before)
 
     @classmethod
-    def timeline_of(cls, user: User, limit: int, offset: int = 0) -> ModelSelect[Message]:
+    def timeline_of(
+        cls, user: User, limit: int, offset: int = 0, before: Cursor | None = None
+    ) -> ModelSelect[Message]:
         """A user's own messages and those of the users they follow, newest first."""
         followed = Follower.select(Follower.whom).where(Follower.who == user)
         authors = (cls.author == user) | (cls.author.in_(followed))
-        return cls._visible().where(authors).limit(limit).offset(offset)
+        return cls._page(cls._visible().where(authors), limit, offset, before)
 
-    def as_api(self) -> dict[str, Any]:
-        """The simulator API's shape of a message."""
-        return {"content": self.text, "pub_date": self.pub_date, "user": self.author.username}
+    @property
+    def cursor(self) -> Cursor:
+        """This message's place in the newest-first order: (pub_date, id)."""
+        return (self.pub_date, self.id)
+
+    @staticmethod
+    def as_api(query: ModelSelect) -> list[dict[str, Any]]:
+        """The simulator API's shape of the messages a query selects (no model objects built)."""
+        rows = query.select(Message.text, Message.pub_date, User.username).tuples()
+        return [{"content": text, "pub_date": date, "user": user} for text, date, user in rows]
 
 
 class Follower(BaseModel):

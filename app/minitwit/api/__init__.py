@@ -122,7 +122,7 @@ def register() -> Response:
 def messages() -> Response:
     """Everyone's latest messages."""
     no = int_arg("no", DEFAULT_NO, 0, MAX_NO)
-    return jsonify([message.as_api() for message in Message.public(no)])
+    return jsonify(Message.as_api(Message.public(no)))
 
 
 @bp.get("/msgs/<username>")
@@ -132,7 +132,7 @@ def user_messages(username: str) -> Response:
     """One user's latest messages."""
     user = known_user(username)
     no = int_arg("no", DEFAULT_NO, 0, MAX_NO)
-    return jsonify([message.as_api() for message in Message.by_author(user, no)])
+    return jsonify(Message.as_api(Message.by_author(user, no)))
 
 
 @bp.post("/msgs/<username>")
