@@ -41,11 +41,13 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     db.init_app(app)
     errors.init_app(app)
 
-    from . import api, ops, web
+    # Imported here, not at the top: prometheus_client must first see `serve`'s multiprocess dir.
+    from . import api, ops, telemetry, web
 
     app.register_blueprint(ops.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(web.bp)
+    telemetry.init_app(app)
 
     @app.before_request
     def _refuse_cross_site() -> None:

@@ -20,6 +20,13 @@ DEFAULTS: dict[str, Any] = {
     "SIMULATOR_PASSWORD": DEFAULT_SIMULATOR_PASSWORD,
     "TRUST_PROXY": False,
     "DB_POOL_SIZE": 8,
+    # Telemetry (see minitwit.telemetry): metrics, JSON logs, optional shipping to Loki.
+    "TELEMETRY_ENABLED": True,
+    "METRICS_TOKEN": "",
+    "LOKI_URL": "",
+    "LOG_LEVEL": "INFO",
+    "APP_ENV": "development",
+    "METRICS_MULTIPROC_DIR": "",
 }
 
 
@@ -39,7 +46,34 @@ def from_environ(environ: Mapping[str, str]) -> dict[str, Any]:
         "SIMULATOR_PASSWORD": environ.get("SIMULATOR_PASSWORD", DEFAULT_SIMULATOR_PASSWORD),
         "TRUST_PROXY": environ.get("TRUST_PROXY", "").lower() in {"1", "true", "yes"},
         "DB_POOL_SIZE": int(environ.get("DB_POOL_SIZE", "8")),
+        "TELEMETRY_ENABLED": environ.get("TELEMETRY_ENABLED", "1").lower()
+        not in {"0", "false", "no", "off"},
+        "METRICS_TOKEN": environ.get("METRICS_TOKEN", ""),
+        "LOKI_URL": environ.get("LOKI_URL", ""),
+        "LOG_LEVEL": log_level(environ.get("LOG_LEVEL", "INFO")),
+        "APP_ENV": environ.get("APP_ENV", "development"),
+        # Set by `minitwit serve` for its gunicorn workers (prometheus_client's own variable).
+        "METRICS_MULTIPROC_DIR": environ.get("PROMETHEUS_MULTIPROC_DIR", ""),
     }
+
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+def log_level(value: str) -> str:
+    """Validate the LOG_LEVEL setting (a standard logging level name)."""
+    level = value.strip().upper() or "INFO"
+    if level not in LOG_LEVELS:
+        raise ValueError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not {value!r}")
+    return level
+
+
+def metrics_multiproc_dir(environ: Mapping[str, str]) -> str:
+    """Where gunicorn workers share metric files (PROMETHEUS_MULTIPROC_DIR, else the instance)."""
+    chosen = environ.get("PROMETHEUS_MULTIPROC_DIR") or str(
+        Path(instance_path(environ)) / "prometheus-multiproc"
+    )
+    return os.path.abspath(chosen)
 
 
 def sqlite_url(instance_path: str) -> str:
@@ -66,10 +100,11 @@ def instance_secret_key(instance_path: str) -> str:
 
 def redacted(config: Mapping[str, Any]) -> dict[str, Any]:
     """A copy of the settings that is safe to log: secrets and passwords masked."""
-    hidden = {"SECRET_KEY", "SIMULATOR_PASSWORD"}
+    hidden = {"SECRET_KEY", "SIMULATOR_PASSWORD", "METRICS_TOKEN"}
     shown = {key: ("***" if key in hidden else value) for key, value in config.items()}
-    url = str(shown.get("DATABASE_URL", ""))
-    if "@" in url and "://" in url:
-        scheme, rest = url.split("://", 1)
-        shown["DATABASE_URL"] = f"{scheme}://***@{rest.rsplit('@', 1)[1]}"
+    for key in ("DATABASE_URL", "LOKI_URL"):
+        url = str(shown.get(key, ""))
+        if "@" in url and "://" in url:
+            scheme, rest = url.split("://", 1)
+            shown[key] = f"{scheme}://***@{rest.rsplit('@', 1)[1]}"
     return shown

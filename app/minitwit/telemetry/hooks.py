@@ -1,0 +1,122 @@
+"""Request hooks: request ids, metrics by route template, and one JSON log line per request."""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+import uuid
+
+from flask import Flask, Request, Response, g, request
+
+from . import metrics as m
+from .simulator import code_class, command_of, error_reason
+
+REQUEST_ID_HEADER = "X-Request-ID"
+_MAX_LATEST = 2**63 - 1
+_SAFE_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
+_WEB_ACTIONS = {
+    "web.follow_user": m.FOLLOWS,
+    "web.unfollow_user": m.UNFOLLOWS,
+}
+_API_ACTIONS = {
+    "register": m.REGISTRATIONS,
+    "tweet": m.MESSAGES,
+    "follow": m.FOLLOWS,
+    "unfollow": m.UNFOLLOWS,
+}
+
+
+def init_app(app: Flask, logger: logging.Logger) -> None:
+    """Time every request from the first hook to the last and record what it was."""
+
+    def start() -> None:
+        g.request_started = time.perf_counter()
+        g.request_id = request_id_of(request)
+
+    def finish(response: Response) -> Response:
+        record_request(request, response, logger)
+        return response
+
+    # First before-request hook, last after-request hook (Flask runs those in reverse).
+    app.before_request_funcs.setdefault(None, []).insert(0, start)
+    app.after_request_funcs.setdefault(None, []).insert(0, finish)
+
+
+def request_id_of(req: Request) -> str:
+    """The client's X-Request-ID when it is a sane token, else a fresh one."""
+    offered = req.headers.get(REQUEST_ID_HEADER, "")
+    return offered if _SAFE_ID.fullmatch(offered) else uuid.uuid4().hex
+
+
+def record_request(req: Request, response: Response, logger: logging.Logger) -> None:
+    """Count, time and log one answered request; echo its id in the response."""
+    started = g.get("request_started")
+    seconds = time.perf_counter() - started if started is not None else 0.0
+    request_id = g.get("request_id") or request_id_of(req)
+    response.headers[REQUEST_ID_HEADER] = request_id
+    route = req.url_rule.rule if req.url_rule is not None else m.UNMATCHED_ROUTE
+    status = response.status_code
+    labels = (req.method, route, str(status))
+    m.HTTP_REQUESTS.labels(*labels).inc()
+    m.HTTP_DURATION.labels(*labels).observe(seconds)
+
+    fields = {"method": req.method, "route": route, "path": req.path, "status": status,
+              "duration_ms": round(seconds * 1000, 3), "request_id": request_id}
+    command = command_of(req)
+    if command is not None:
+        fields["command"] = command
+        record_simulator(req, response, command, seconds, fields)
+    else:
+        record_web_action(req, response)
+    level = logging.ERROR if status >= 500 else logging.INFO
+    logger.log(level, "request", extra=fields)
+
+
+def record_simulator(req: Request, response: Response, command: str, seconds: float,
+                     fields: dict[str, object]) -> None:
+    """Simulator view of a request: command counters, errors, business events, latest."""
+    status = response.status_code
+    m.SIMULATOR_REQUESTS.labels(command, code_class(status)).inc()
+    m.SIMULATOR_DURATION.labels(command).observe(seconds)
+    reason = error_reason(command, status, seconds)
+    if reason is not None:
+        m.SIMULATOR_ERRORS.labels(command, reason).inc()
+    if status == 204 and command in _API_ACTIONS:
+        _API_ACTIONS[command].labels("api").inc()
+    latest = _latest_of(req, response, command)
+    if latest is not None:
+        fields["latest"] = latest
+        m.LATEST.set(latest)
+
+
+def _latest_of(req: Request, response: Response, command: str) -> int | None:
+    """The simulator's ``latest`` this request stored (or, for GET /latest, reported)."""
+    if command == "latest":
+        if response.status_code != 200 or not response.is_json:
+            return None
+        value = (response.get_json(silent=True) or {}).get("latest")
+        return value if isinstance(value, int) and value != -1 else None
+    raw = req.args.get("latest")
+    if raw is None:
+        return None
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        return None
+    # The API stores any value that parses and fits 64 bits (except -1), before anything else.
+    return value if value != -1 and abs(value) <= _MAX_LATEST else None
+
+
+def record_web_action(req: Request, response: Response) -> None:
+    """Business events done through the HTML pages (they answer with a redirect)."""
+    if response.status_code != 302:
+        return
+    endpoint = req.endpoint
+    if endpoint in _WEB_ACTIONS:
+        _WEB_ACTIONS[endpoint].labels("web").inc()
+    elif endpoint == "web.register" and req.method == "POST":
+        if (response.location or "").rstrip("/").endswith("/login"):
+            m.REGISTRATIONS.labels("web").inc()
+    elif endpoint == "web.add_message" and req.form.get("text"):
+        m.MESSAGES.labels("web").inc()
