@@ -1,0 +1,1 @@
+"""Load testing for MiniTwit: replay the course simulator's scenario with Locust, and more."""

@@ -1,0 +1,273 @@
+"""Wire the replay into Locust: arguments, the coordinator or worker source, the verdict."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import gevent
+from locust.env import Environment
+from locust.runners import STATE_MISSING, LocalRunner, MasterRunner, WorkerRunner
+
+from . import results
+from .dispatch import ACTIONS, CREDIT, DONE, Coordinator, LocalSource
+from .generate import generate
+from .integrity import ExpectedState
+from .report import Timeline
+from .scenario import Action, ScenarioError, read_scenario
+from .schedule import Scheduler
+from .simulator import DEFAULT_PASSWORD, DEFAULT_TIMEOUT, DEFAULT_USERNAME
+
+log = logging.getLogger("loadtest.replay")
+
+
+def add_arguments(parser: Any) -> None:
+    """The replay's command line options (also settable in locust.conf)."""
+    group = parser.add_argument_group("MiniTwit replay")
+    group.add_argument(
+        "--scenario",
+        default=os.environ.get("MINITWIT_SCENARIO", ""),
+        help="scenario file in the course's format (env MINITWIT_SCENARIO); "
+        "default: a generated scenario",
+    )
+    group.add_argument(
+        "--generate-actions", type=int, default=2000, help="size of the generated default scenario"
+    )
+    group.add_argument("--generate-users", type=int, default=50)
+    group.add_argument("--generate-seed", type=int, default=0)
+    group.add_argument(
+        "--speedup",
+        type=float,
+        default=0.0,
+        help="recorded delays are divided by this; 0 = as fast as possible",
+    )
+    group.add_argument(
+        "--request-timeout",
+        type=float,
+        default=DEFAULT_TIMEOUT,
+        help="seconds before a request counts as a timeout (simulator: 0.3)",
+    )
+    group.add_argument(
+        "--keep-alive",
+        action="store_true",
+        default=False,
+        help="do not send 'Connection: close' (the simulator does)",
+    )
+    group.add_argument("--sim-username", default=DEFAULT_USERNAME)
+    group.add_argument("--sim-password", default=DEFAULT_PASSWORD)
+    group.add_argument("--slo-max-errors", type=int, default=0)
+    group.add_argument("--slo-max-failure-ratio", type=float, default=0.0)
+    group.add_argument("--slo-p95-ms", type=float, default=300.0)
+    group.add_argument(
+        "--allow-partial",
+        action="store_true",
+        default=False,
+        help="a replay stopped before its end (e.g. by --run-time) may pass",
+    )
+    group.add_argument(
+        "--no-integrity",
+        action="store_true",
+        default=False,
+        help="skip the check of the server's state after the replay",
+    )
+    group.add_argument(
+        "--integrity-keep",
+        type=int,
+        default=1000,
+        help="newest messages per user compared by the integrity check",
+    )
+    group.add_argument(
+        "--report-dir",
+        default="reports/load",
+        help="where summary.json and the PNG plots go ('' = none)",
+    )
+    group.add_argument(
+        "--replay-window",
+        type=int,
+        default=20_000,
+        help="actions read ahead of the oldest unfinished one",
+    )
+
+
+@dataclass
+class Replay:
+    """Per-process replay state, kept on the Locust environment."""
+
+    source: LocalSource | None = None
+    coordinator: Coordinator | None = None
+    timeline: Timeline | None = None
+    scenario_name: str = ""
+    total: int = 0
+    client_errors: Counter[str] = field(default_factory=Counter)
+
+
+def replay_of(environment: Environment) -> Replay:
+    return environment.minitwit_replay  # type: ignore[attr-defined,no-any-return]
+
+
+def open_scenario(options: Any) -> tuple[Iterable[Action], str, int]:
+    """The actions to replay, a name for them, and how many there are (file validated)."""
+    if options.scenario:
+        path = Path(options.scenario)
+        if not path.is_file():
+            raise SystemExit(f"scenario file not found: {path}")
+        try:
+            total = sum(1 for _ in read_scenario(path))
+        except (ScenarioError, UnicodeDecodeError) as exc:
+            raise SystemExit(f"{path}: {exc}") from exc
+        return read_scenario(path), str(path), total
+    actions, users, seed = options.generate_actions, options.generate_users, options.generate_seed
+    name = f"generated(actions={actions}, users={users}, seed={seed})"
+    return generate(actions, users, seed), name, actions
+
+
+def setup(environment: Environment) -> None:
+    """Create the coordinator (master or single process) and/or the action source (workers)."""
+    runner, options = environment.runner, environment.parsed_options
+    state = Replay()
+    environment.minitwit_replay = state  # type: ignore[attr-defined]
+    if isinstance(runner, WorkerRunner):
+        state.source = LocalSource(
+            report=lambda outcomes: runner.send_message(DONE, outcomes),
+            batch_delay=0.002,
+            announce=lambda credit: runner.send_message(CREDIT, credit),
+        )
+        runner.register_message(
+            ACTIONS,
+            lambda environment, msg: state.source.deliver(  # type: ignore[union-attr]
+                [Action.from_row(row) for row in msg.data]
+            ),
+        )
+        return
+    if not isinstance(runner, LocalRunner | MasterRunner) or options is None:
+        return
+    if "SimulatorUser" not in environment.user_classes_by_name:
+        return  # e.g. only WebUser: nothing to replay, the SLO gate still judges the run
+    actions, state.scenario_name, state.total = open_scenario(options)
+    scheduler = Scheduler(actions, speedup=options.speedup, window=options.replay_window)
+    coordinator = Coordinator(
+        scheduler,
+        ExpectedState(keep=options.integrity_keep),
+        on_finished=lambda: gevent.spawn(_finish, environment),
+    )
+    state.coordinator = coordinator
+    state.timeline = Timeline(lambda: _probe(environment))
+    if isinstance(runner, MasterRunner):
+        runner.register_message(
+            CREDIT,
+            lambda environment, msg: coordinator.attach(
+                msg.node_id, _sender(runner, msg.node_id), int(msg.data)
+            ),
+        )
+        runner.register_message(
+            DONE,
+            lambda environment, msg: coordinator.report(
+                msg.node_id, [tuple(item) for item in msg.data]
+            ),
+        )
+        gevent.spawn(_watch_workers, runner, coordinator)
+    else:
+        state.source = LocalSource(report=lambda outcomes: coordinator.report("local", outcomes))
+        state.source._announce = lambda credit: coordinator.attach(
+            "local", state.source.deliver, credit
+        )  # type: ignore[union-attr]
+    log.info(
+        "replaying %s: %d actions, speedup %s",
+        state.scenario_name,
+        state.total,
+        options.speedup or "none (as fast as possible)",
+    )
+
+
+def _sender(runner: MasterRunner, node_id: str) -> Any:
+    return lambda batch: runner.send_message(ACTIONS, [a.as_row() for a in batch], node_id)
+
+
+def _watch_workers(runner: MasterRunner, coordinator: Coordinator) -> None:
+    """Declare the actions of vanished workers lost, so the replay can still end."""
+    while coordinator.finished_at is None:
+        gevent.sleep(1.0)
+        present = {client.id: client for client in runner.clients.all}
+        for node_id in list(coordinator.nodes):
+            client = present.get(node_id)
+            if client is None or client.state == STATE_MISSING:
+                lost = coordinator.detach(node_id)
+                log.warning("worker %s is gone; %d of its actions counted as lost", node_id, lost)
+
+
+def _coordinator(environment: Environment) -> Coordinator:
+    coordinator = replay_of(environment).coordinator
+    if coordinator is None:
+        raise RuntimeError("no replay coordinator in this process")
+    return coordinator
+
+
+def _probe(environment: Environment) -> tuple[float, int, int, int, Any]:
+    coordinator = _coordinator(environment)
+    errors = sum(coordinator.errors.values())
+    scheduler = coordinator.scheduler
+    return (
+        coordinator.elapsed(),
+        scheduler.completed,
+        errors,
+        scheduler.max_completed_id,
+        environment.stats.total,
+    )
+
+
+def on_test_start(environment: Environment) -> None:
+    state = replay_of(environment)
+    if state.timeline is not None:
+        state.timeline.start()
+        gevent.spawn(_progress, environment)
+
+
+def _progress(environment: Environment, every: float = 5.0) -> None:
+    state = replay_of(environment)
+    coordinator = _coordinator(environment)
+    while coordinator.finished_at is None:
+        gevent.sleep(every)
+        scheduler, elapsed = coordinator.scheduler, coordinator.elapsed()
+        rate = scheduler.completed / max(elapsed, 1e-9)
+        log.info(
+            "replay: %d/%d actions done in %.0f s (%.0f/s), %d in flight, %d errors",
+            scheduler.completed,
+            state.total,
+            elapsed,
+            rate,
+            scheduler.in_flight,
+            sum(coordinator.errors.values()),
+        )
+
+
+def _finish(environment: Environment) -> None:
+    coordinator = _coordinator(environment)
+    log.info(
+        "replay complete: %d actions in %.1f s",
+        coordinator.scheduler.completed,
+        coordinator.finished_at or 0.0,
+    )
+    runner, options = environment.runner, environment.parsed_options
+    if runner is None:
+        return
+    if options is not None and not options.headless:
+        runner.stop()  # keep the web UI up to look at the results
+    else:
+        runner.quit()
+
+
+def on_quitting(environment: Environment) -> None:
+    """Judge the run and write the reports (master or single process); workers exit 0."""
+    if isinstance(environment.runner, WorkerRunner):
+        environment.process_exit_code = 0  # the master's verdict is the exit code
+        return
+    state = getattr(environment, "minitwit_replay", None)
+    if state is None:
+        return
+    code = results.conclude(environment, state)
+    environment.process_exit_code = code

@@ -1,0 +1,85 @@
+"""Service-level objectives for a replay and the verdict that sets the exit code."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """What a run must meet: simulator errors, Locust failure ratio, p95 latency."""
+
+    max_errors: int = 0
+    max_failure_ratio: float = 0.0
+    p95_ms: float = 300.0
+    require_complete: bool = True
+    require_integrity: bool = True
+
+
+@dataclass
+class Verdict:
+    """Each check with its measured value; passed only if every check passed."""
+
+    checks: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return all(check["ok"] for check in self.checks)
+
+    def add(self, name: str, ok: bool, measured: Any, limit: Any) -> None:
+        self.checks.append({"name": name, "ok": bool(ok), "measured": measured, "limit": limit})
+
+    def text(self) -> str:
+        """A human-readable verdict, one line per check."""
+        lines = [f"SLO verdict: {'PASS' if self.passed else 'FAIL'}"]
+        for check in self.checks:
+            mark = "ok  " if check["ok"] else "FAIL"
+            measured, limit = check["measured"], check["limit"]
+            lines.append(f"  [{mark}] {check['name']}: {measured} (limit {limit})")
+        return "\n".join(lines)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"passed": self.passed, "checks": self.checks}
+
+
+def judge(
+    thresholds: Thresholds,
+    *,
+    errors: int,
+    failure_ratio: float,
+    p95_ms: float | None,
+    complete: bool | None,
+    progress: str,
+    integrity_ok: bool | None,
+) -> Verdict:
+    """Apply the thresholds; ``None`` means 'not measured' (a check that cannot pass)."""
+    verdict = Verdict()
+    verdict.add("simulator errors", errors <= thresholds.max_errors, errors, thresholds.max_errors)
+    verdict.add(
+        "failure ratio",
+        failure_ratio <= thresholds.max_failure_ratio,
+        round(failure_ratio, 6),
+        thresholds.max_failure_ratio,
+    )
+    verdict.add(
+        "p95 latency ms",
+        p95_ms is not None and p95_ms <= thresholds.p95_ms,
+        p95_ms,
+        thresholds.p95_ms,
+    )
+    if complete is not None:
+        verdict.add(
+            "scenario complete",
+            complete or not thresholds.require_complete,
+            progress,
+            "all actions" if thresholds.require_complete else "partial allowed",
+        )
+    if integrity_ok is not None or thresholds.require_integrity:
+        verdict.add(
+            "integrity",
+            bool(integrity_ok) or not thresholds.require_integrity,
+            {True: "matches", False: "mismatch", None: "not checked"}[integrity_ok],
+            "server state matches the replay",
+        )
+    return verdict
