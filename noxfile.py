@@ -44,6 +44,22 @@ def lint(session: nox.Session) -> None:
 
 
 @nox.session(default=False)
+def typecheck(session: nox.Session) -> None:
+    """Type-check the app package with mypy (strict, configured in pyproject.toml)."""
+    session.install("-e", ".")
+    install_group(session, "typecheck")
+    session.run("mypy", *session.posargs)
+
+
+@nox.session(default=False)
+def quality(session: nox.Session) -> None:
+    """Coverage, ruff, mypy, complexity, duplication, dead code: gate and reports/quality/."""
+    session.install("-e", ".")
+    install_group(session, "test", "quality")
+    session.run("python", "-m", "analysis", *session.posargs)
+
+
+@nox.session(default=False)
 def bench(session: nox.Session) -> None:
     """Run tests/benchmarks/bench_*.py (each prints its figures); args pick benchmarks by name."""
     session.install("-e", ".")

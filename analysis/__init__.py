@@ -1,0 +1,1 @@
+"""Quality analysis: run the checkers, build reports/quality/, and gate against the baseline."""

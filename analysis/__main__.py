@@ -1,0 +1,73 @@
+"""``python -m analysis``: run the checkers, write reports/quality/, apply the gate."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from . import gate, report_html, report_md, runners, summary
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def commit_of(root: Path) -> str:
+    """The checked-out commit (with ``+dirty`` when the tree has changes), or ``unknown``."""
+    try:
+        head = subprocess.run(
+            ["git", "rev-parse", "--short=12", "HEAD"],  # noqa: S607
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],  # noqa: S607
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return f"{head}+dirty" if dirty else head
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    """Command-line options; anything after ``--`` goes to pytest."""
+    parser = argparse.ArgumentParser(prog="python -m analysis", description=__doc__)
+    parser.add_argument("--out", type=Path, default=ROOT / "reports" / "quality")
+    parser.add_argument("--baseline", type=Path, default=ROOT / "analysis" / "baseline.json")
+    parser.add_argument("--coverage-json", type=Path, help="read coverage instead of running tests")
+    parser.add_argument("--write-baseline", action="store_true", help="record this run as baseline")
+    parser.add_argument("pytest_args", nargs="*", help="passed to pytest (after --)")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run everything; exit status 1 when the gate fails."""
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    out: Path = args.out
+    results = runners.collect(ROOT, out, args.pytest_args, args.coverage_json)
+    figures = summary.summarise(results)
+    commit = commit_of(ROOT)
+    baseline = gate.load_baseline(args.baseline)
+    checks = gate.evaluate(figures, baseline)
+    table = summary.modules(results, runners.PACKAGE)
+    figures_out = {**figures, "commit": commit, "gate_passed": all(c.ok for c in checks)}
+    (out / "summary.json").write_text(json.dumps(figures_out, indent=2) + "\n")
+    (out / "summary.md").write_text(report_md.render(figures, checks, table))
+    (out / "index.html").write_text(report_html.render(figures, checks, table, commit))
+    if args.write_baseline:
+        fresh = gate.new_baseline(figures, baseline, commit)
+        args.baseline.write_text(json.dumps(fresh, indent=2) + "\n")
+        print(f"baseline written to {args.baseline}")
+    print((out / "summary.md").read_text())
+    print(f"report: {out / 'index.html'}")
+    return 0 if figures_out["gate_passed"] else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
