@@ -21,6 +21,11 @@ CONTENT_SECURITY_POLICY = "; ".join(
     ]
 )
 
+# With locally generated identicons no page needs another origin: images from 'self' only.
+CONTENT_SECURITY_POLICY_OFFLINE = CONTENT_SECURITY_POLICY.replace(
+    "img-src 'self' https://www.gravatar.com", "img-src 'self'"
+)
+
 HEADERS = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,
     "X-Frame-Options": "DENY",
@@ -44,6 +49,9 @@ def add_security_headers(response: Response) -> Response:
     """Attach the security headers to every response."""
     for name, value in HEADERS.items():
         response.headers.setdefault(name, value)
+    policy = response.headers.get("Content-Security-Policy")
+    if policy == CONTENT_SECURITY_POLICY and current_app.config.get("AVATARS") == "identicon":
+        response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY_OFFLINE
     return response
 
 

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-from datetime import UTC, datetime
-
 from flask import (
     Blueprint,
     abort,
@@ -16,30 +13,18 @@ from flask import (
     session,
     url_for,
 )
+from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
-from .. import accounts, api
-from ..models import Message, User
-from ..text import is_storable
+from .. import accounts, api, errors
+from ..models import User
 
 bp = Blueprint("web", __name__)
 
-PER_PAGE = 30
+Page = str | Response | tuple[str, int]
 
-Page = str | Response
-
-
-@bp.app_template_filter("gravatar")
-def gravatar_url(email: str, size: int = 80) -> str:
-    """The Gravatar URL for an email address (identicon default)."""
-    digest = hashlib.md5(email.strip().lower().encode(), usedforsecurity=False).hexdigest()
-    return f"https://www.gravatar.com/avatar/{digest}?d=identicon&s={size}"
-
-
-@bp.app_template_filter("datetimeformat")
-def format_datetime(timestamp: int) -> str:
-    """A Unix timestamp as ``YYYY-MM-DD @ HH:MM`` (UTC)."""
-    return datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%d @ %H:%M")
+# Codes with a friendly page; others keep errors.py's plain page. The API keeps its JSON.
+ERROR_PAGES = (400, 401, 403, 404)
 
 
 @bp.before_app_request
@@ -52,72 +37,41 @@ def load_user() -> None:
 def login_required() -> User:
     """The logged-in user, or a 401."""
     if g.user is None:
-        abort(401)
+        abort(401, "You need to sign in to do that.")
     return g.user
 
 
-@bp.get("/")
-def timeline() -> Page:
-    """Your messages and those of the people you follow; anonymous visitors go to /public."""
-    if g.user is None:
-        return redirect(url_for("web.public_timeline"))
-    return render_template("timeline.html", messages=Message.timeline_of(g.user, PER_PAGE))
+def error_page(exc: HTTPException) -> Response | tuple[str, int]:
+    """A readable HTML error page; API requests get errors.py's JSON shape as before."""
+    code = exc.code or 500
+    if errors.wants_json():
+        return errors.json_error(code, exc.description or exc.name)
+    g.setdefault("user", None)
+    return render_template("error.html", error=exc), code
 
 
-@bp.get("/public")
-def public_timeline() -> Page:
-    """Everyone's messages."""
-    return render_template("timeline.html", messages=Message.public(PER_PAGE))
+for _code in ERROR_PAGES:
+    bp.app_errorhandler(_code)(error_page)
 
 
-@bp.get("/<username>")
-def user_timeline(username: str) -> Page:
-    """One user's messages, with follow/unfollow for logged-in visitors."""
-    profile_user = User.by_name(username)
-    if profile_user is None:
-        abort(404)
-    followed = g.user is not None and g.user.is_following(profile_user)
-    return render_template(
-        "timeline.html",
-        messages=Message.by_author(profile_user, PER_PAGE),
-        profile_user=profile_user,
-        followed=followed,
-    )
+def field_of(error: str | None) -> str | None:
+    """Which form field a registration or login error is about (for aria-invalid)."""
+    if error is None:
+        return None
+    lowered = error.lower()
+    if "passwords do not match" in lowered:
+        return "password2"
+    if "password" in lowered:
+        return "password"
+    if "email" in lowered:
+        return "email"
+    return "username"
 
 
-@bp.route("/<username>/follow", methods=["GET", "POST"])
-def follow_user(username: str) -> Page:
-    """Follow a user."""
-    user = login_required()
-    whom = User.by_name(username)
-    if whom is None:
-        abort(404)
-    user.follow(whom)
-    flash(f'You are now following "{username}"')
-    return redirect(url_for("web.user_timeline", username=username))
-
-
-@bp.route("/<username>/unfollow", methods=["GET", "POST"])
-def unfollow_user(username: str) -> Page:
-    """Stop following a user."""
-    user = login_required()
-    whom = User.by_name(username)
-    if whom is None:
-        abort(404)
-    user.unfollow(whom)
-    flash(f'You are no longer following "{username}"')
-    return redirect(url_for("web.user_timeline", username=username))
-
-
-@bp.post("/add_message")
-def add_message() -> Page:
-    """Post a message as the logged-in user."""
-    user = login_required()
-    text = request.form.get("text", "")
-    if text and is_storable(text):
-        Message.post(user, text)
-    flash("Your message was recorded")
-    return redirect(url_for("web.timeline"))
+@bp.get("/favicon.ico")
+def favicon() -> Response:
+    """Browsers that ignore <link rel=icon> ask here; send them to the SVG icon."""
+    return redirect(url_for("static", filename="favicon.svg"), code=301)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -137,7 +91,7 @@ def login() -> Page:
             session["user_id"] = user.id
             flash("You were logged in")
             return redirect(url_for("web.timeline"))
-    return render_template("login.html", error=error)
+    return render_template("login.html", error=error, error_field=field_of(error))
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -159,7 +113,7 @@ def register() -> Page:
         if error is None:
             flash("You were successfully registered and can login now")
             return redirect(url_for("web.login"))
-    return render_template("register.html", error=error)
+    return render_template("register.html", error=error, error_field=field_of(error))
 
 
 @bp.get("/logout")
@@ -168,3 +122,8 @@ def logout() -> Page:
     flash("You were logged out")
     session.pop("user_id", None)
     return redirect(url_for("web.public_timeline"))
+
+
+from . import avatars, timelines  # noqa: E402  (registers their routes on ``bp``)
+
+__all__ = ["avatars", "bp", "login_required", "timelines"]
