@@ -78,4 +78,4 @@ def _log_startup(app: Flask, logger: logging.Logger) -> None:
     _LOGGED_STARTUP.add(os.getpid())
     keys = set(config.DEFAULTS) | {"DATABASE_URL", "SECRET_KEY"}
     shown = config.redacted({key: app.config.get(key) for key in sorted(keys)})
-    logger.info("startup", extra={"config": shown, "pid": os.getpid()})
+    logger.info("startup", extra={"config": shown})

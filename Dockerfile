@@ -1,0 +1,21 @@
+# MiniTwit under gunicorn (`minitwit serve`: migrate, then 2 sync workers).
+FROM python:3.11.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    MINITWIT_INSTANCE_PATH=/var/lib/minitwit \
+    PROMETHEUS_MULTIPROC_DIR=/tmp/minitwit-metrics
+
+WORKDIR /srv/minitwit
+COPY pyproject.toml README.md ./
+COPY app ./app
+RUN pip install . \
+    && useradd --system --uid 10001 --home-dir /var/lib/minitwit --create-home minitwit
+
+USER minitwit
+EXPOSE 5000
+HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
+    CMD ["python", "-c", "import sys, urllib.request; sys.exit(urllib.request.urlopen('http://127.0.0.1:5000/readyz', timeout=2).status != 200)"]
+CMD ["minitwit", "serve", "--host", "0.0.0.0", "--port", "5000", "--workers", "2"]
