@@ -36,6 +36,16 @@ def serve(session: nox.Session) -> None:
 
 
 @nox.session(default=False)
+def ui(session: nox.Session) -> None:
+    """Browser tests only (Playwright, Debian's Chromium, axe-core); screenshots in reports/ui/."""
+    session.install("-e", ".")
+    install_group(session, "test")
+    if not Path("node_modules/axe-core").exists():
+        session.run("npm", "ci", "--no-audit", "--no-fund", external=True)
+    session.run("pytest", "tests/ui", *session.posargs)
+
+
+@nox.session(default=False)
 def lint(session: nox.Session) -> None:
     """Lint and format-check with ruff."""
     install_group(session, "lint")
