@@ -1,0 +1,99 @@
+"""Instrumentation overhead: p50 of GET /latest and GET /msgs with telemetry on vs off.
+
+Two real `minitwit serve` (2 gunicorn workers, SQLite) run side by side with the same
+data: one with TELEMETRY_ENABLED=0, one with metrics, JSON logs and Loki shipping to a
+loopback receiver. Requests alternate between them in small rounds so that noise from
+other work on the machine hits both alike. Prints the figures; the target is <= +10 %.
+
+    nox -s bench -- instrumentation        (or: python -m tests.benchmarks.bench_instrumentation)
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import tempfile
+import time
+from contextlib import ExitStack
+from pathlib import Path
+
+import requests
+
+from tests.observability.loki_receiver import loki_receiver
+from tests.support.live import live_minitwit
+
+AUTH = {"Authorization": "Basic c2ltdWxhdG9yOnN1cGVyX3NhZmUh", "Connection": "close"}
+ENDPOINTS = ("/latest", "/msgs")
+ROUNDS = 20
+PER_ROUND = 25
+TARGET = 1.10
+
+
+def seed(base: str) -> None:
+    """The same 20 users and 200 messages on each server."""
+    for i in range(20):
+        requests.post(f"{base}/register", json={"username": f"user{i}", "email": "u@x",
+                                                "pwd": "p"}, headers=AUTH, timeout=10)
+    for j in range(200):
+        requests.post(f"{base}/msgs/user{j % 20}", params={"latest": j},
+                      json={"content": f"message {j}"}, headers=AUTH, timeout=10)
+
+
+def timed(base: str, path: str, count: int) -> list[float]:
+    timings = []
+    for _ in range(count):
+        started = time.perf_counter()
+        response = requests.get(base + path, headers=AUTH, timeout=10)
+        timings.append(time.perf_counter() - started)
+        response.raise_for_status()
+    return timings
+
+
+def main() -> int:
+    with ExitStack() as stack:
+        work = Path(stack.enter_context(tempfile.TemporaryDirectory()))
+        receiver = stack.enter_context(loki_receiver())
+        loki = f"http://127.0.0.1:{receiver.server_address[1]}"
+        variants = {
+            "off": {"TELEMETRY_ENABLED": "0"},
+            "on": {"TELEMETRY_ENABLED": "1", "LOKI_URL": loki, "APP_ENV": "bench"},
+        }
+        servers = {}
+        for name, env in variants.items():
+            (work / name).mkdir()
+            servers[name] = stack.enter_context(
+                live_minitwit(work / name, {"SECRET_KEY": "bench", **env}, workers=2))
+            seed(servers[name].url)
+        samples: dict[tuple[str, str], list[float]] = {
+            (v, p): [] for v in servers for p in ENDPOINTS}
+        for name in servers:  # warm-up
+            for path in ENDPOINTS:
+                timed(servers[name].url, path, 20)
+        for _ in range(ROUNDS):
+            for path in ENDPOINTS:
+                for name, server in servers.items():
+                    samples[(name, path)] += timed(server.url, path, PER_ROUND)
+        pushed = sum(len(s["values"]) for p in receiver.pushes for s in p["streams"])
+
+    print(f"instrumentation overhead, {ROUNDS * PER_ROUND} requests per endpoint and variant, "
+          f"2 workers each, Connection: close; {pushed} lines reached the Loki receiver")
+    print(f"{'endpoint':10} {'off p50 ms':>11} {'on p50 ms':>10} {'ratio':>7} "
+          f"{'off p90 ms':>11} {'on p90 ms':>10}")
+    worst = 0.0
+    for path in ENDPOINTS:
+        off, on = samples[("off", path)], samples[("on", path)]
+        ratio = statistics.median(on) / statistics.median(off)
+        worst = max(worst, ratio)
+        print(f"{path:10} {statistics.median(off) * 1000:11.2f} {statistics.median(on) * 1000:10.2f}"
+              f" {ratio:7.3f} {_p90(off) * 1000:11.2f} {_p90(on) * 1000:10.2f}")
+    verdict = "within" if worst <= TARGET else "OVER"
+    print(f"worst p50 ratio {worst:.3f}: {verdict} the +10 % target")
+    return 0
+
+
+def _p90(values: list[float]) -> float:
+    return statistics.quantiles(values, n=10)[-1]
+
+
+if __name__ == "__main__":
+    sys.exit(main())

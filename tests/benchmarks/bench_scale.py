@@ -1,0 +1,127 @@
+"""Timeline cost at 10,000 versus 1,000,000 messages (10,000 users, ``minitwit seed``).
+
+Seeds two SQLite databases, serves each with ``minitwit serve`` (gunicorn, 2 workers)
+and prints the p50 of ``GET /msgs?no=100``, ``GET /public``, a user's page and a
+logged-in personal timeline at both sizes, with the ratio (target: within 2x, and
+``/msgs?no=100`` under 20 ms). Results: reports/bench/scale.json.
+
+    python -m tests.benchmarks.bench_scale [--large 1000000] [--requests 200]
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import quote, urlencode
+
+from peewee import fn
+
+from minitwit.db import connect
+from minitwit.models import Message, User
+
+from ..support.live import live_minitwit
+
+AUTH = {"Authorization": "Basic c2ltdWxhdG9yOnN1cGVyX3NhZmUh"}
+
+
+def seed(folder: Path, users: int, messages: int, follows: int) -> dict[str, str]:
+    """Seed a fresh SQLite database in ``folder``; return the environment that selects it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    env = {"DATABASE_URL": f"sqlite:///{folder / 'minitwit.sqlite'}", "SECRET_KEY": "bench",
+           "MINITWIT_INSTANCE_PATH": str(folder)}
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "minitwit", "seed", "--users", str(users),
+                    "--messages", str(messages), "--follows", str(follows), "--seed", "1"],
+                   env={**os.environ, **env}, check=True, stderr=subprocess.DEVNULL)
+    print(f"  seeded {messages:,} messages in {time.perf_counter() - started:.1f} s", flush=True)
+    return env
+
+
+def busiest_user(url: str) -> str:
+    """The user with the most messages (the worst case for a user's page)."""
+    db = connect(url)
+    with db.bind_ctx([User, Message]), db.connection_context():
+        row = (Message.select(Message.author).group_by(Message.author)
+               .order_by(fn.COUNT(Message.id).desc()).first())
+        return str(User.get_by_id(row.author_id).username) if row else ""
+
+
+def login_cookie(host: str, port: int, username: str) -> str:
+    connection = http.client.HTTPConnection(host, port, timeout=5)
+    body = urlencode({"username": username, "password": "minitwit"})
+    connection.request("POST", "/login", body,
+                       {"Content-Type": "application/x-www-form-urlencoded"})
+    response = connection.getresponse()
+    response.read()
+    cookie = response.getheader("Set-Cookie", "").split(";", 1)[0]
+    connection.close()
+    return cookie
+
+
+def p50_ms(host: str, port: int, path: str, headers: dict[str, str], count: int) -> float:
+    """Median latency of ``count`` sequential requests (new connection each)."""
+    samples = []
+    for _ in range(count):
+        begin = time.perf_counter()
+        connection = http.client.HTTPConnection(host, port, timeout=10)
+        connection.request("GET", path, headers=headers)
+        response = connection.getresponse()
+        response.read()
+        connection.close()
+        samples.append(time.perf_counter() - begin)
+        assert response.status == 200, (path, response.status)
+    return round(1000 * statistics.median(samples), 2)
+
+
+def measure(folder: Path, env: dict[str, str], count: int) -> dict[str, float]:
+    user = busiest_user(env["DATABASE_URL"])
+    with live_minitwit(folder, env) as server:
+        host, port = server.url.removeprefix("http://").split(":")
+        cookie = login_cookie(host, int(port), user)
+        paths = {
+            "GET /msgs?no=100": ("/msgs?no=100", AUTH),
+            "GET /public": ("/public", {}),
+            "GET /<user>": ("/" + quote(user), {}),
+            "GET / (personal)": ("/", {"Cookie": cookie}),
+        }
+        return {name: p50_ms(host, int(port), path, headers, count)
+                for name, (path, headers) in paths.items()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=10_000)
+    parser.add_argument("--small", type=int, default=10_000)
+    parser.add_argument("--large", type=int, default=1_000_000)
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--out", default="reports/bench/scale.json")
+    args = parser.parse_args()
+    results = {}
+    with tempfile.TemporaryDirectory(prefix="bench-scale-") as tmp:
+        for size in (args.small, args.large):
+            folder = Path(tmp) / str(size)
+            env = seed(folder, args.users, size, follows=args.users * 5)
+            results[size] = measure(folder, env, args.requests)
+    print(f"{'p50 (ms)':18s} {args.small:>10,} {args.large:>10,}  ratio")
+    report = {}
+    for name in results[args.small]:
+        small, large = results[args.small][name], results[args.large][name]
+        report[name] = {"small_ms": small, "large_ms": large, "ratio": round(large / small, 2)}
+        print(f"{name:18s} {small:10.2f} {large:10.2f}  {large / small:5.2f}")
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps({"users": args.users, "sizes": [args.small, args.large],
+                               "p50": report}, indent=2) + "\n")
+    print(f"written {out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,109 @@
+"""Course-style sequential replay: MiniTwit against the original's way and a do-nothing floor.
+
+One request at a time with ``Connection: close`` (like the course simulator), against
+gunicorn with 2 sync workers on SQLite. Prints ms per action for each server and the
+ratio MiniTwit / reference (the target is at most 1/3). Results: reports/bench/sequential.json.
+
+    python -m tests.benchmarks.bench_sequential [--actions N] [--scenario PATH]
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import itertools
+import json
+import statistics
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from loadtest.generate import generate
+from loadtest.scenario import Action, read_scenario
+from loadtest.simulator import DEFAULT_TIMEOUT, basic_auth, build_request, classify
+
+from .servers import SHARED_SCENARIO, served
+
+AUTH = basic_auth("simulator", "super_safe!")
+
+
+def replay(url: str, actions: list[Action]) -> dict[str, Any]:
+    """Send every action in order, a new connection each; count errors like the simulator."""
+    host, port = url.removeprefix("http://").split(":")
+    errors: Counter[str] = Counter()
+    durations = []
+    started = time.perf_counter()
+    for action in actions:
+        request = build_request(action, AUTH, close=True)
+        begin = time.perf_counter()
+        status, error = 0, None
+        connection = http.client.HTTPConnection(host, int(port), timeout=DEFAULT_TIMEOUT)
+        try:
+            connection.request(request.method, request.path, request.body, request.headers)
+            response = connection.getresponse()
+            response.read()
+            status = response.status
+        except OSError as exc:
+            error = exc
+        finally:
+            connection.close()
+        durations.append(time.perf_counter() - begin)
+        category = classify(action.command, status, error)
+        if category:
+            errors[category] += 1
+    elapsed = time.perf_counter() - started
+    durations.sort()
+    return {
+        "actions": len(actions),
+        "seconds": round(elapsed, 2),
+        "ms_per_action": round(1000 * elapsed / len(actions), 3),
+        "p50_ms": round(1000 * statistics.median(durations), 3),
+        "p99_ms": round(1000 * durations[int(0.99 * (len(durations) - 1))], 3),
+        "errors": dict(errors),
+    }
+
+
+def load_actions(path: str | None, count: int) -> tuple[list[Action], str]:
+    """The first ``count`` actions of the scenario (all when 0)."""
+    if path or SHARED_SCENARIO.exists():
+        source = Path(path) if path else SHARED_SCENARIO
+        actions = read_scenario(source)
+        name = str(source)
+    else:
+        actions = generate(count or 25_922, users=200, seed=1)
+        name = "generated (seed 1)"
+    return list(itertools.islice(actions, count or None)), name
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--actions", type=int, default=5000, help="0 = the whole scenario")
+    parser.add_argument("--scenario", help="scenario file (default: the course's, if present)")
+    parser.add_argument("--out", default="reports/bench/sequential.json")
+    args = parser.parse_args()
+    actions, source = load_actions(args.scenario, args.actions)
+    print(f"sequential replay of {len(actions):,} actions from {source}", flush=True)
+    results = {}
+    with tempfile.TemporaryDirectory(prefix="bench-seq-") as tmp:
+        for kind in ("null", "reference", "minitwit"):
+            with served(kind, Path(tmp)) as server:
+                results[kind] = replay(server.url, actions)
+            row = results[kind]
+            print(f"  {kind:9s} {row['ms_per_action']:7.3f} ms/action  p50 {row['p50_ms']:.3f} "
+                  f"p99 {row['p99_ms']:.3f} ms  errors {row['errors'] or 0}", flush=True)
+    ratio = results["minitwit"]["ms_per_action"] / results["reference"]["ms_per_action"]
+    over_floor = results["minitwit"]["ms_per_action"] - results["null"]["ms_per_action"]
+    results["ratio_minitwit_to_reference"] = round(ratio, 3)
+    results["minitwit_ms_over_floor"] = round(over_floor, 3)
+    print(f"MiniTwit / reference = {ratio:.2f} (target <= 0.33); "
+          f"MiniTwit costs {over_floor:.2f} ms/action above the do-nothing floor")
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps({"source": source, **results}, indent=2) + "\n")
+    print(f"written {out}")
+
+
+if __name__ == "__main__":
+    main()
