@@ -145,7 +145,7 @@ class Visitor:
 
 def new_visitor(browser: Any, server: LiveServer, **context: Any) -> Visitor:
     """A fresh browser context (own cookies) with one tab."""
-    ctx = browser.new_context(viewport=VIEWPORTS["desktop"], **context)
+    ctx = browser.new_context(**{"viewport": VIEWPORTS["desktop"], **context})
     ctx.set_default_timeout(10_000)
     return Visitor(ctx.new_page(), server)
 
