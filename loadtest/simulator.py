@@ -74,6 +74,8 @@ def build_request(action: Action, authorization: str, close: bool = True) -> Req
 
 def classify(command: str, status: int, error: BaseException | None) -> str | None:
     """The simulator's error category for an outcome, or None when it is not an error."""
+    if error is not None and status:
+        error = None  # an answer came: geventhttpclient's "bad status" error is just the status
     if error is not None:
         # geventhttpclient wraps the socket's exception (RetriesExceeded(original=...))
         while getattr(error, "original", None) is not None:
