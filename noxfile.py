@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import nox
@@ -77,3 +78,31 @@ def bench(session: nox.Session) -> None:
     for script in sorted(Path("tests/benchmarks").glob("bench_*.py")):
         if not session.posargs or any(arg in script.stem for arg in session.posargs):
             session.run("python", "-m", f"tests.benchmarks.{script.stem}")
+
+
+@nox.session(default=False)
+def load(session: nox.Session) -> None:
+    """Replay a scenario with Locust against a fresh MiniTwit; exit code = SLO verdict.
+
+    ``nox -s load -- [--postgres] [--workers=N] [LOCUST ARGS]``: SQLite by default,
+    ``--postgres`` for a throwaway PostgreSQL; reports in reports/load/.
+    """
+    session.install("-e", ".")
+    install_group(session, "load")
+    postgres = "--postgres" in session.posargs
+    workers = [a.split("=", 1)[1] for a in session.posargs if a.startswith("--workers=")]
+    ours = {"--postgres"}
+    locust_args = [a for a in session.posargs if a not in ours and not a.startswith("--workers=")]
+    command = ["python", "-m", "loadtest.run", "--workers", workers[-1] if workers else "2"]
+    if not postgres:
+        session.run(*command, "--", *locust_args)
+        return
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from tests.support.postgres import start_postgres
+
+    server = start_postgres()
+    try:
+        url = server.create_database("minitwit_load")
+        session.run(*command, "--database-url", url, "--", *locust_args)
+    finally:
+        server.stop()
