@@ -6,6 +6,7 @@ from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 API_PREFIXES = ("/latest", "/msgs", "/fllws", "/openapi.json")
+FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
 
 
 def json_error(status: int, message: str) -> Response:
@@ -15,9 +16,15 @@ def json_error(status: int, message: str) -> Response:
     return response
 
 
+def is_api_registration() -> bool:
+    """A POST to /register that is not a browser form is the simulator's JSON registration."""
+    return (request.method == "POST" and request.path == "/register"
+            and request.mimetype not in FORM_TYPES)
+
+
 def wants_json() -> bool:
     """Whether the current request is an API request that expects JSON errors."""
-    return request.path.startswith(API_PREFIXES) or request.is_json
+    return request.path.startswith(API_PREFIXES) or request.is_json or is_api_registration()
 
 
 def init_app(app: Flask) -> None:

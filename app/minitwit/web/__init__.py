@@ -97,7 +97,7 @@ def login() -> Page:
 @bp.route("/register", methods=["GET", "POST"])
 def register() -> Page:
     """Create an account (a JSON body is the simulator API's registration)."""
-    if request.method == "POST" and request.is_json:
+    if errors.is_api_registration():
         return api.register()
     if g.user is not None:
         return redirect(url_for("web.timeline"))

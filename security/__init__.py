@@ -1,0 +1,1 @@
+"""MiniTwit's security pipeline: scanners, report and gate (talks to the app over HTTP only)."""

@@ -1,0 +1,87 @@
+"""``python -m security.pipeline``: run every tool, write the report, exit with the gate's verdict."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from . import api_fuzz, audit, bandit, report, wapiti, zap
+from .context import Context
+from .findings import FAILED, ToolRun
+from .gate import decide
+from .risks import RiskFileError, load_risks
+from .target import live_target
+
+STATIC: dict[str, Callable[[Context], ToolRun]] = {"bandit": bandit.run, "pip-audit": audit.run,
+                                                   "zap": zap.run}
+LIVE: dict[str, Callable[[Context], ToolRun]] = {"wapiti": wapiti.run,
+                                                 "schemathesis": api_fuzz.run}
+TOOLS = (*STATIC, *LIVE)
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="security.pipeline", description=__doc__)
+    parser.add_argument("--out", type=Path, default=Path("reports/security"))
+    parser.add_argument("--tools", default=",".join(TOOLS),
+                        help=f"comma-separated subset of {', '.join(TOOLS)}")
+    parser.add_argument("--zap-report", type=Path, help="a ZAP baseline JSON report to ingest")
+    parser.add_argument("--budget", type=float, default=120.0,
+                        help="seconds for each live tool (wapiti, schemathesis)")
+    parser.add_argument("--accepted-risks", type=Path,
+                        default=Path(__file__).with_name("accepted-risks.yml"))
+    parser.add_argument("--today", type=dt.date.fromisoformat, default=None,
+                        help="judge accepted-risk expiry as of this date (YYYY-MM-DD)")
+    return parser.parse_args(argv)
+
+
+def timed(tool: str, runner: Callable[[Context], ToolRun], ctx: Context) -> ToolRun:
+    """Run one tool; a crash in the runner is a failed run, not a crashed pipeline."""
+    started = time.monotonic()
+    try:
+        run = runner(ctx)
+    except Exception as exc:  # noqa: BLE001 - reported in the gate
+        run = ToolRun(tool, FAILED, f"{type(exc).__name__}: {exc}")
+    run.seconds = run.seconds or time.monotonic() - started
+    print(f"[security] {tool}: {run.status} in {run.seconds:.1f} s, {len(run.findings)} findings"
+          f"{' - ' + run.reason if run.reason else ''}", flush=True)
+    return run
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the selected tools and return 0 when the gate passes, 1 when it fails."""
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    chosen = [name.strip() for name in args.tools.split(",") if name.strip()]
+    unknown = sorted(set(chosen) - set(TOOLS))
+    if unknown:
+        print(f"unknown tools: {', '.join(unknown)}", file=sys.stderr)
+        return 2
+    try:
+        risks = load_risks(args.accepted_risks)
+    except RiskFileError as exc:
+        print(f"accepted risks: {exc}", file=sys.stderr)
+        return 2
+    root = Path.cwd().resolve()
+    ctx = Context(root, args.out.resolve(), zap_report=args.zap_report, budget_seconds=args.budget)
+    ctx.out.mkdir(parents=True, exist_ok=True)
+    runs = [timed(name, STATIC[name], ctx) for name in STATIC if name in chosen]
+    live = [name for name in LIVE if name in chosen]
+    if live:
+        with tempfile.TemporaryDirectory(prefix="minitwit-scan-") as workdir, \
+                live_target(Path(workdir)) as target:
+            ctx.target = target
+            runs += [timed(name, LIVE[name], ctx) for name in live]
+    findings = [finding for run in runs for finding in run.findings]
+    verdict = decide(findings, risks, runs, args.today or dt.date.today())
+    report.write(ctx.out, findings, runs, verdict, dt.datetime.now(dt.UTC))
+    print((ctx.out / "summary.md").read_text())
+    print(f"[security] report: {ctx.out / 'index.html'}")
+    return 0 if verdict.passed else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Tests of the security pipeline and of the app hardening its scanners asked for."""
