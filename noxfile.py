@@ -106,3 +106,19 @@ def load(session: nox.Session) -> None:
         session.run(*command, "--database-url", url, "--", *locust_args)
     finally:
         server.stop()
+
+
+@nox.session(default=False)
+def security(session: nox.Session) -> None:
+    """Security pipeline against the code and a live server; report in reports/security/."""
+    session.install("-e", ".")
+    install_group(session, "security")
+    session.run("python", "-m", "security.pipeline", *session.posargs)
+
+
+@nox.session(default=False)
+def fuzz(session: nox.Session) -> None:
+    """Schemathesis alone with a larger budget (--seed N to reproduce); reports in reports/fuzz/."""
+    session.install("-e", ".")
+    install_group(session, "security")
+    session.run("python", "-m", "security.fuzz", *session.posargs)
