@@ -13,7 +13,7 @@ from .conftest import Visitor, new_visitor, unique
 
 
 @pytest.fixture(scope="module")
-def cast(browser: Any, ui_server: LiveServer) -> Iterator[dict[str, str]]:
+def cast(browser: Any, ui_server: LiveServer) -> Iterator[dict[str, Any]]:
     """Two users with messages; the reader follows the writer."""
     writer, reader = unique("Writer "), unique("reader")
     person = new_visitor(browser, ui_server)
@@ -26,8 +26,9 @@ def cast(browser: Any, ui_server: LiveServer) -> Iterator[dict[str, str]]:
     person.login(reader)
     person.post("Reading along <em>quietly</em>.")
     person.open(f"/{writer}/follow")
+    signed_in = person.page.context.storage_state()  # the reader's session cookie, for reuse
     person.page.context.close()
-    yield {"writer": writer, "reader": reader}
+    yield {"writer": writer, "reader": reader, "signed_in": signed_in}
 
 
 # name -> (path, signed in?)
@@ -41,11 +42,9 @@ PAGES = {
 }
 
 
-def open_page(person: Visitor, name: str, cast: dict[str, str]) -> None:
+def open_page(person: Visitor, name: str, cast: dict[str, Any]) -> None:
     """Bring ``person`` to page ``name`` in the state that the screenshot should show."""
-    path, signed_in = PAGES[name]
-    if signed_in:
-        person.login(cast["reader"])
+    path, _signed_in = PAGES[name]
     person.open(path.format(**cast))
     if name == "login-error":
         person.page.get_by_label("Username").fill("nobody-at-all")
@@ -61,12 +60,13 @@ def test_page_is_accessible_and_fits(
     browser: Any,
     ui_server: LiveServer,
     axe: str,
-    cast: dict[str, str],
+    cast: dict[str, Any],
     name: str,
     viewport: str,
 ) -> None:
     """No serious/critical axe violation, no sideways scrolling; a screenshot for the report."""
-    person = new_visitor(browser, ui_server, viewport=VIEWPORTS[viewport])
+    state = cast["signed_in"] if PAGES[name][1] else None
+    person = new_visitor(browser, ui_server, viewport=VIEWPORTS[viewport], storage_state=state)
     open_page(person, name, cast)
     REPORTS.mkdir(parents=True, exist_ok=True)
     person.page.screenshot(path=str(REPORTS / f"{name}-{viewport}.png"), full_page=True)
