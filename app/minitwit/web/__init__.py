@@ -36,9 +36,10 @@ def load_user() -> None:
 
 def login_required() -> User:
     """The logged-in user, or a 401."""
-    if g.user is None:
+    user: User | None = g.user
+    if user is None:
         abort(401, "You need to sign in to do that.")
-    return g.user
+    return user
 
 
 def error_page(exc: HTTPException) -> Response | tuple[str, int]:
@@ -98,7 +99,8 @@ def login() -> Page:
 def register() -> Page:
     """Create an account (a JSON body is the simulator API's registration)."""
     if errors.is_api_registration():
-        return api.register()
+        response: Response = api.register()
+        return response
     if g.user is not None:
         return redirect(url_for("web.timeline"))
     error = None
