@@ -18,7 +18,7 @@ PER_PAGE = 30
 MAX_MESSAGE_LENGTH = 280
 CURSOR = re.compile(r"(-?\d{1,15})_(\d{1,18})")
 
-Query = Callable[..., ModelSelect[Message]]
+Query = Callable[..., "ModelSelect[Message]"]
 
 
 @bp.app_template_filter("datetimeformat")
