@@ -75,7 +75,7 @@ def judge(
             progress,
             "all actions" if thresholds.require_complete else "partial allowed",
         )
-    if integrity_ok is not None or thresholds.require_integrity:
+    if integrity_ok is not None:
         verdict.add(
             "integrity",
             bool(integrity_ok) or not thresholds.require_integrity,

@@ -106,3 +106,25 @@ def test_two_processes_send_each_action_exactly_once(tmp_path: Path, scenario_fi
     assert run.summary["replay"]["sent_by_command"] == dict(commands)
     assert run.summary["integrity"]["ok"] is True
     assert set(commands) <= {REGISTER, TWEET, FOLLOW, UNFOLLOW}
+
+
+def test_web_user_browses_the_site_without_failures(tmp_path: Path) -> None:
+    with wrapped_minitwit(tmp_path) as server:
+        run = run_locust(
+            server.url,
+            tmp_path / "report",
+            "-u",
+            "3",
+            "--run-time",
+            "8s",
+            "--slo-p95-ms",
+            "10000",
+            "WebUser",
+            timeout=90,
+        )
+    assert run.returncode == 0, run.output[-3000:]
+    summary = run.summary
+    assert "replay" not in summary
+    assert summary["failures"] == 0
+    assert summary["requests"] >= 3 * 3  # each user registers (form + post) and logs in
+    assert "POST     /login" in run.output
