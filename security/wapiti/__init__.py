@@ -73,11 +73,12 @@ def scan_argv(binary: Path, ctx: Context, name: str, seconds: float) -> list[str
             "--store-session", str(workdir / "session"), "--store-config", str(workdir / "config"),
             "--no-bugreport", "-v", "1"]
     if name == "anonymous":
+        # `--opt=value`: a random secret may start with "-", which argparse would take for a flag.
         return [*argv, "--swagger", f"{url}/openapi.json", "--auth-method", "basic",
-                "--auth-user", ctx.target.simulator_user,
-                "--auth-password", ctx.target.simulator_password]
-    return [*argv, "--form-url", f"{url}/login", "--form-user", ctx.target.username,
-            "--form-password", ctx.target.password]
+                f"--auth-user={ctx.target.simulator_user}",
+                f"--auth-password={ctx.target.simulator_password}"]
+    return [*argv, "--form-url", f"{url}/login", f"--form-user={ctx.target.username}",
+            f"--form-password={ctx.target.password}"]
 
 
 def run(ctx: Context) -> ToolRun:

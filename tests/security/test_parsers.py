@@ -117,3 +117,13 @@ def test_schemathesis_server_error_is_critical() -> None:
 def test_schemathesis_runtime_errors_are_listed() -> None:
     assert api_fuzz.errors({"errors": [{"title": "Runtime Error", "count": 2}]}) == [
         "Runtime Error x2"]
+
+
+def test_wapiti_secrets_starting_with_a_dash_stay_values(tmp_path: Path) -> None:
+    from security.context import Context, Target
+
+    ctx = Context(tmp_path, tmp_path, Target("http://127.0.0.1:1", "u", "-pw", "sim", "-sim"))
+    anonymous = wapiti.scan_argv(Path("wapiti"), ctx, "anonymous", 60)
+    logged_in = wapiti.scan_argv(Path("wapiti"), ctx, "logged-in", 60)
+    assert "--auth-password=-sim" in anonymous
+    assert "--form-password=-pw" in logged_in
