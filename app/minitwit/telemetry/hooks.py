@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
 import time
-import uuid
 
 from flask import Flask, Request, Response, g, request
 
@@ -46,7 +46,7 @@ def init_app(app: Flask, logger: logging.Logger) -> None:
 def request_id_of(req: Request) -> str:
     """The client's X-Request-ID when it is a sane token, else a fresh one."""
     offered = req.headers.get(REQUEST_ID_HEADER, "")
-    return offered if _SAFE_ID.fullmatch(offered) else uuid.uuid4().hex
+    return offered if offered and _SAFE_ID.fullmatch(offered) else os.urandom(16).hex()
 
 
 def record_request(req: Request, response: Response, logger: logging.Logger) -> None:
@@ -84,20 +84,15 @@ def record_simulator(req: Request, response: Response, command: str, seconds: fl
         m.SIMULATOR_ERRORS.labels(command, reason).inc()
     if status == 204 and command in _API_ACTIONS:
         _API_ACTIONS[command].labels("api").inc()
-    latest = _latest_of(req, response, command)
+    latest = _latest_of(req, command)
     if latest is not None:
         fields["latest"] = latest
         m.LATEST.set(latest)
 
 
-def _latest_of(req: Request, response: Response, command: str) -> int | None:
-    """The simulator's ``latest`` this request stored (or, for GET /latest, reported)."""
-    if command == "latest":
-        if response.status_code != 200 or not response.is_json:
-            return None
-        value = (response.get_json(silent=True) or {}).get("latest")
-        return value if isinstance(value, int) and value != -1 else None
-    raw = req.args.get("latest")
+def _latest_of(req: Request, command: str) -> int | None:
+    """The simulator's ``latest`` this request stored (GET /latest only reads it)."""
+    raw = req.args.get("latest") if command != "latest" else None
     if raw is None:
         return None
     try:

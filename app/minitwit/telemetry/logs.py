@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import sys
@@ -41,9 +42,14 @@ class JsonFormatter(logging.Formatter):
         return line
 
 
+@functools.lru_cache(maxsize=4)
+def _second(whole: int) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(whole))
+
+
 def _timestamp(created: float) -> str:
-    seconds = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(created))
-    return f"{seconds}.{int(created % 1 * 1000):03d}Z"
+    """ISO 8601 UTC with milliseconds (the formatted second is cached)."""
+    return f"{_second(int(created))}.{int(created % 1 * 1000):03d}Z"
 
 
 class RequestContext(logging.Filter):

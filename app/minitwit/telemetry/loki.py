@@ -1,19 +1,20 @@
 """Ship log lines to Loki without ever making a request wait for it.
 
-The emitting thread only formats the line and puts it on a bounded queue (a full queue
-drops the line and counts it). A listener thread batches lines and pushes them with
+The request's thread only formats the line and appends it to a bounded buffer (a full
+buffer drops the line and counts it); nothing wakes another thread per line. A pusher
+thread wakes once per interval, takes up to a batch of lines and pushes them with
 inuits-python-logging-loki's handler, which posts with connect and read timeouts.
 """
 
 from __future__ import annotations
 
+import collections
+import copy
 import logging
-import logging.handlers
-import queue
 import threading
 import time
 
-from logging_loki.handlers import LokiBatchHandler, LokiHandler
+from logging_loki.handlers import LokiHandler
 
 from .logs import JsonFormatter
 from .metrics import LOG_LINES_DROPPED, LOKI_PUSH_FAILURES
@@ -42,38 +43,59 @@ class _CountingLokiHandler(LokiHandler):
         super().handleError(exc)
 
 
-class LokiShipper(logging.handlers.QueueHandler):
-    """A non-blocking handler: bounded queue in front, a batching Loki pusher behind."""
+class LokiShipper(logging.Handler):
+    """A non-blocking handler: a bounded buffer in front, a batching Loki pusher behind."""
 
     def __init__(self, url: str, labels: dict[str, str], queue_size: int = QUEUE_SIZE,
                  batch_interval: float = BATCH_INTERVAL) -> None:
-        super().__init__(queue.Queue(queue_size))
+        super().__init__()
         self.setFormatter(JsonFormatter())
-        pusher = _CountingLokiHandler(
+        self.capacity = queue_size
+        self.interval = batch_interval
+        self.buffer: collections.deque[logging.LogRecord] = collections.deque()
+        self.pusher = _CountingLokiHandler(
             url=push_url(url), tags=dict(labels), level_tag="level", logger_tag=None,
             timeout=TIMEOUT,
         )
-        self.batcher = LokiBatchHandler(batch_interval, capacity=BATCH_SIZE, target=pusher)
-        self.listener = logging.handlers.QueueListener(self.queue, self.batcher)
-        self.listener.start()
+        self.pusher.setFormatter(self.formatter)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="LokiPusher", daemon=True)
+        self._thread.start()
 
-    def enqueue(self, record: logging.LogRecord) -> None:
-        try:
-            self.queue.put_nowait(record)
-        except queue.Full:
+    def emit(self, record: logging.LogRecord) -> None:
+        """Format now (the line is cached for stdout too), keep a light copy, never block."""
+        if len(self.buffer) >= self.capacity:
             LOG_LINES_DROPPED.labels("queue_full").inc()
+            return
+        self.format(record)
+        light = copy.copy(record)
+        light.args, light.exc_info, light.exc_text, light.stack_info = None, None, None, None
+        self.buffer.append(light)  # deque.append is atomic: no lock, no wake-up
+
+    def push_pending(self) -> None:
+        """Push everything buffered now, in batches (called by the pusher thread)."""
+        while self.buffer:
+            batch = []
+            while self.buffer and len(batch) < BATCH_SIZE:
+                batch.append(self.buffer.popleft())
+            self.pusher.emit_batch(batch)
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            self.push_pending()
 
     def close(self) -> None:
-        """Push what is queued, but never hold up shutdown longer than a short grace."""
-        stopper = threading.Thread(target=self._drain, name="LokiShutdown", daemon=True)
-        stopper.start()
-        stopper.join(SHUTDOWN_GRACE)
+        """Push what is buffered, but never hold up shutdown longer than a short grace."""
+        self._stop.set()
+        final = threading.Thread(target=self._final_push, name="LokiShutdown", daemon=True)
+        final.start()
+        final.join(SHUTDOWN_GRACE)
         super().close()
 
-    def _drain(self) -> None:
-        if self.listener._thread is not None:  # noqa: SLF001 - stop() is not idempotent
-            self.listener.stop()
-        self.batcher.close()
+    def _final_push(self) -> None:
+        self._thread.join()
+        self.push_pending()
+        self.pusher.close()
 
 
 def push_url(url: str) -> str:
