@@ -71,6 +71,22 @@ def quality(session: nox.Session) -> None:
 
 
 @nox.session(default=False)
+def dashboards(session: nox.Session) -> None:
+    """Regenerate the Grafana dashboards from observability/grafana/dashgen (--check: verify)."""
+    install_group(session, "observability")
+    session.run("python", "-m", "observability.grafana.dashgen", *session.posargs)
+
+
+@nox.session(default=False)
+def alerts(session: nox.Session) -> None:
+    """promtool: check the Prometheus rules and run the alert unit tests."""
+    rules = sorted(str(path) for path in Path("observability/prometheus/rules").glob("*.yml"))
+    session.run("promtool", "check", "rules", *rules, external=True)
+    session.run("promtool", "test", "rules", "observability/prometheus/tests/alerts_test.yml",
+                external=True)
+
+
+@nox.session(default=False)
 def bench(session: nox.Session) -> None:
     """Run tests/benchmarks/bench_*.py (each prints its figures); args pick benchmarks by name."""
     session.install("-e", ".")
