@@ -22,6 +22,7 @@ if __package__ in (None, ""):  # run by path (locust -f loadtest/locustfile.py)
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from loadtest import replay
+from loadtest.options import add_arguments
 from loadtest.simulator import SimulatorError, basic_auth, build_request, classify
 from loadtest.web_user import WebUser
 
@@ -90,7 +91,7 @@ class SimulatorUser(FastHttpUser):
 
 @events.init_command_line_parser.add_listener
 def _arguments(parser: Any) -> None:
-    replay.add_arguments(parser)
+    add_arguments(parser)
 
 
 @events.init.add_listener

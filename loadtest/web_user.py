@@ -13,7 +13,7 @@ from locust import between, task
 from locust.contrib.fasthttp import FastHttpUser
 from markupsafe import escape
 
-from .generate import WORDS
+from .words import WORDS
 
 AUTHOR_LINK = re.compile(r'<a href="/([^"/?#]+)"')
 NOT_USERS = {"public", "login", "logout", "register", "static", "add_message", "favicon.ico"}

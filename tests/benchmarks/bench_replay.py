@@ -1,0 +1,140 @@
+"""Locust replay throughput: MiniTwit versus a do-nothing WSGI app, both under gunicorn.
+
+The whole course scenario (``../shared/data/minitwit_scenario.csv`` when present,
+else a generated one of the same size) is replayed with 8 users as fast as the
+dependencies allow (simulator timeout 0.3 s) against MiniTwit on SQLite and against
+``null_app`` (the ceiling for this server and this client), each with 2 sync workers.
+Prints actions/s, p50, p99, errors and the ratio; results: reports/bench/replay.json.
+
+    python -m tests.benchmarks.bench_replay [--users 8] [--workers 2] [--scenario PATH]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from loadtest.generate import write_generated
+
+from .servers import SHARED_SCENARIO, served
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def replay(url: str, scenario: Path, users: int, report: Path, integrity: bool) -> dict[str, Any]:
+    """One headless Locust replay; its summary.json plus wall time and exit code."""
+    command = [
+        sys.executable,
+        "-m",
+        "locust",
+        "-f",
+        str(ROOT / "loadtest" / "locustfile.py"),
+        "--headless",
+        "--host",
+        url,
+        "-u",
+        str(users),
+        "-r",
+        "100",
+        "--only-summary",
+        "--scenario",
+        str(scenario),
+        "--report-dir",
+        str(report),
+        "--run-time",
+        "15m",
+        "--html",
+        str(report / "locust.html"),
+        "--csv",
+        str(report / "locust"),
+    ]
+    if not integrity:
+        command.append("--no-integrity")
+    started = time.perf_counter()
+    done = subprocess.run(
+        command,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=1200,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    wall = time.perf_counter() - started
+    summary = json.loads((report / "summary.json").read_text())
+    replayed = summary["replay"]
+    return {
+        "exit_code": done.returncode,
+        "wall_s": round(wall, 2),
+        "replay_s": round(replayed["duration_s"] or 0, 2),
+        "actions": replayed["completed"],
+        "actions_per_s": round(replayed["actions_per_s"] or 0, 1),
+        "p50_ms": summary["percentiles_ms"]["p50"],
+        "p95_ms": summary["percentiles_ms"]["p95"],
+        "p99_ms": summary["percentiles_ms"]["p99"],
+        "errors": summary["errors_by_category"],
+        "errors_by_command": summary["errors_by_command"],
+        "integrity": summary["integrity"] and summary["integrity"]["ok"],
+        "verdict": summary["verdict"]["passed"],
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--users", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--scenario", type=Path, default=None)
+    args = parser.parse_args()
+    out = ROOT / "reports" / "bench"
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="bench-replay-") as folder:
+        workdir = Path(folder)
+        scenario = args.scenario or (
+            SHARED_SCENARIO
+            if SHARED_SCENARIO.exists()
+            else write_generated(workdir / "generated.csv", 25_922, 200, 0)
+        )
+        results: dict[str, Any] = {
+            "scenario": str(scenario),
+            "users": args.users,
+            "gunicorn_workers": args.workers,
+            "load_average_before": os.getloadavg(),
+        }
+        for kind in ("null", "minitwit"):
+            with served(kind, workdir, args.workers) as server:
+                results[kind] = replay(
+                    server.url,
+                    scenario,
+                    args.users,
+                    out / f"replay-{kind}",
+                    integrity=kind == "minitwit",
+                )
+            print(f"{kind:>9}: {json.dumps(results[kind])}", flush=True)
+        results["load_average_after"] = os.getloadavg()
+    minitwit, null = results["minitwit"], results["null"]
+    results["throughput_ratio_minitwit_over_null"] = (
+        round(minitwit["actions_per_s"] / null["actions_per_s"], 3)
+        if null["actions_per_s"]
+        else None
+    )
+    (out / "replay.json").write_text(json.dumps(results, indent=2) + "\n")
+    print(
+        f"MiniTwit replay: {minitwit['replay_s']} s for {minitwit['actions']} actions "
+        f"({minitwit['actions_per_s']}/s, p50 {minitwit['p50_ms']} ms, p99 {minitwit['p99_ms']} "
+        f"ms, errors {minitwit['errors'] or 0}); null app: {null['actions_per_s']}/s "
+        f"(p50 {null['p50_ms']} ms, p99 {null['p99_ms']} ms); ratio "
+        f"{results['throughput_ratio_minitwit_over_null']}; load average "
+        f"{results['load_average_before'][0]:.1f} (shared machine: noisy)"
+    )
+    print(f"written: {out / 'replay.json'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
