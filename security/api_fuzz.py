@@ -21,7 +21,7 @@ def argv(python: str, target: Target, report_dir: Path, *, max_examples: int, ma
     command = [python, "-m", "schemathesis.cli", "--config-file", str(CONFIG), "run",
                f"{target.url}/openapi.json", "--checks", "all", "--phases", PHASES,
                "--max-examples", str(max_examples), "--max-time", str(max_time),
-               "--workers", "2", "--request-timeout", "5", "--report", formats,
+               "--workers", "1", "--request-timeout", "5", "--report", formats,
                "--report-dir", str(report_dir), "--no-color"]
     return [*command, "--seed", str(seed)] if seed is not None else command
 
