@@ -46,7 +46,8 @@ def package_status(report: dict[str, Any] | None, pins: dict[str, str],
         return {f"{name}=={version}": NOT_AUDITED for name, version in pins.items()}
     status = {}
     for dep in report.get("dependencies", []):
-        label = f"{_canonical(dep.get('name', '?'))}=={dep.get('version', pins.get(dep.get('name', ''), '?'))}"
+        name = _canonical(dep.get("name", "?"))
+        label = f"{name}=={dep.get('version', pins.get(name, '?'))}"
         if dep.get("skip_reason"):
             status[label] = f"{NOT_AUDITED} ({dep['skip_reason']})"
         elif dep.get("vulns"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
 from typing import Any
@@ -18,10 +19,8 @@ def parse(report: dict[str, Any], root: Path | None = None) -> list[Finding]:
     for result in report.get("results", []):
         filename = str(result.get("filename", ""))
         if root is not None and Path(filename).is_absolute():
-            try:
+            with contextlib.suppress(ValueError):
                 filename = str(Path(filename).relative_to(root))
-            except ValueError:
-                pass
         findings.append(Finding(
             tool="bandit",
             rule=f"{result.get('test_id', '?')}-{result.get('test_name', '')}".rstrip("-"),

@@ -1,4 +1,4 @@
-"""``python -m security.fuzz``: Schemathesis alone, bigger budget, fixed seed; its exit code is the verdict."""
+"""``python -m security.fuzz``: Schemathesis alone, bigger budget, optional fixed seed."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""``python -m security.pipeline``: run every tool, write the report, exit with the gate's verdict."""
+"""``python -m security.pipeline``: run the tools, write the report, exit with the verdict."""
 
 from __future__ import annotations
 
@@ -44,7 +44,7 @@ def timed(tool: str, runner: Callable[[Context], ToolRun], ctx: Context) -> Tool
     started = time.monotonic()
     try:
         run = runner(ctx)
-    except Exception as exc:  # noqa: BLE001 - reported in the gate
+    except Exception as exc:  # reported in the gate as a failed run
         run = ToolRun(tool, FAILED, f"{type(exc).__name__}: {exc}")
     run.seconds = run.seconds or time.monotonic() - started
     print(f"[security] {tool}: {run.status} in {run.seconds:.1f} s, {len(run.findings)} findings"

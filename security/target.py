@@ -27,8 +27,9 @@ class _NoRedirect(HTTPRedirectHandler):
 
 def _send(url: str, data: bytes, headers: dict[str, str]) -> int:
     opener = build_opener(_NoRedirect)
+    request = Request(url, data=data, headers=headers, method="POST")  # noqa: S310 - http only
     try:
-        with opener.open(Request(url, data=data, headers=headers, method="POST"), timeout=10) as r:
+        with opener.open(request, timeout=10) as r:
             return int(r.status)
     except HTTPError as exc:
         return exc.code

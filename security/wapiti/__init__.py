@@ -1,4 +1,4 @@
-"""DAST with wapiti3 (own virtualenv) against the live app; its exit code says nothing, its JSON does."""
+"""DAST with wapiti3 (own virtualenv) against the live app; its JSON, not its exit code, counts."""
 
 from __future__ import annotations
 
@@ -28,7 +28,8 @@ def severity(level: Any) -> str:
 
 def parse(report: dict[str, Any]) -> list[Finding]:
     """Vulnerabilities, anomalies (500s, timeouts) and additionals from a wapiti JSON report."""
-    solutions = {name: info.get("sol", "") for name, info in report.get("classifications", {}).items()}
+    classes = report.get("classifications", {})
+    solutions = {name: info.get("sol", "") for name, info in classes.items()}
     findings = []
     for section in ("vulnerabilities", "anomalies", "additionals"):
         for category, items in (report.get(section) or {}).items():

@@ -20,8 +20,11 @@ RISK = AcceptedRisk("wapiti:csrf", "POST /*", "contract forbids tokens <b>", dt.
 
 
 def build(tmp_path: Path, findings: list[Finding]) -> Path:
-    runs = [ToolRun("bandit", RAN, seconds=3.2, findings=[f for f in findings if f.tool == "bandit"]),
-            ToolRun("wapiti", RAN, seconds=40, findings=[f for f in findings if f.tool == "wapiti"]),
+    def of(tool: str) -> list[Finding]:
+        return [f for f in findings if f.tool == tool]
+
+    runs = [ToolRun("bandit", RAN, seconds=3.2, findings=of("bandit")),
+            ToolRun("wapiti", RAN, seconds=40, findings=of("wapiti")),
             ToolRun("zap", NOT_RUN, "ZAP: not run (needs Docker)")]
     verdict = decide(findings, [RISK], runs, dt.date(2026, 11, 29))
     report.write(tmp_path, findings, runs, verdict, WHEN)
