@@ -101,15 +101,22 @@ class AuthActions:
         self._client = client
 
     def register(
-        self, username: str = "foo", password: str = "default", password2: str | None = None,
+        self,
+        username: str = "foo",
+        password: str = "default",
+        password2: str | None = None,
         email: str | None = None,
     ) -> TestResponse:
-        return self._client.post("/register", data={
-            "username": username,
-            "password": password,
-            "password2": password if password2 is None else password2,
-            "email": email if email is not None else f"{username}@example.com",
-        }, follow_redirects=True)
+        return self._client.post(
+            "/register",
+            data={
+                "username": username,
+                "password": password,
+                "password2": password if password2 is None else password2,
+                "email": email if email is not None else f"{username}@example.com",
+            },
+            follow_redirects=True,
+        )
 
     def login(self, username: str = "foo", password: str = "default") -> TestResponse:
         return self._client.post(
@@ -140,13 +147,22 @@ class Simulator:
         return self.client.post("/register", json=body, query_string=_latest(latest))
 
     def tweet(self, username: str, content: str, latest: int | None = None) -> TestResponse:
-        return self.client.post(f"/msgs/{username}", json={"content": content},
-                                headers=SIMULATOR_AUTH, query_string=_latest(latest))
+        return self.client.post(
+            f"/msgs/{username}",
+            json={"content": content},
+            headers=SIMULATOR_AUTH,
+            query_string=_latest(latest),
+        )
 
-    def follow(self, who: str, whom: str, latest: int | None = None,
-               action: str = "follow") -> TestResponse:
-        return self.client.post(f"/fllws/{who}", json={action: whom}, headers=SIMULATOR_AUTH,
-                                query_string=_latest(latest))
+    def follow(
+        self, who: str, whom: str, latest: int | None = None, action: str = "follow"
+    ) -> TestResponse:
+        return self.client.post(
+            f"/fllws/{who}",
+            json={action: whom},
+            headers=SIMULATOR_AUTH,
+            query_string=_latest(latest),
+        )
 
     def get(self, path: str, **query: object) -> TestResponse:
         return self.client.get(path, headers=SIMULATOR_AUTH, query_string=query)

@@ -142,8 +142,14 @@ def test_wrong_credentials_are_403(client: FlaskClient, header: dict[str, str]) 
 def test_credentials_are_configurable(database_url: str) -> None:
     from minitwit import create_app
 
-    app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "k",
-                      "SIMULATOR_USERNAME": "bot", "SIMULATOR_PASSWORD": "other"})
+    app = create_app(
+        {
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": "k",
+            "SIMULATOR_USERNAME": "bot",
+            "SIMULATOR_PASSWORD": "other",
+        }
+    )
     client = app.test_client()
     assert client.get("/msgs", headers=SIMULATOR_AUTH).status_code == 403
     assert client.get("/msgs", auth=("bot", "other")).status_code == 200
@@ -164,8 +170,9 @@ def test_unknown_users_are_404_in_json(
     client: FlaskClient, sim: Simulator, method: str, path: str, body: object
 ) -> None:
     sim.register("a")
-    response = client.open(path, method=method, json=body, headers=SIMULATOR_AUTH,
-                           query_string={"latest": 9})
+    response = client.open(
+        path, method=method, json=body, headers=SIMULATOR_AUTH, query_string={"latest": 9}
+    )
     assert response.status_code == 404
     assert response.get_json()["status"] == 404
     assert "nobody" in response.get_json()["error_msg"]
@@ -186,6 +193,7 @@ def test_usernames_with_spaces_work_in_api_paths(sim: Simulator) -> None:
 
 def test_api_and_web_share_users(sim: Simulator, client: FlaskClient) -> None:
     client.post("/register", json={"username": "web", "email": "w@x", "pwd": "secret"})
-    response = client.post("/login", data={"username": "web", "password": "secret"},
-                           follow_redirects=True)
+    response = client.post(
+        "/login", data={"username": "web", "password": "secret"}, follow_redirects=True
+    )
     assert b"You were logged in" in response.data

@@ -71,8 +71,9 @@ def test_bad_bodies_are_400(
 def test_bad_query_parameters_are_400(
     client: FlaskClient, user_a: str, path: str, query: dict[str, str]
 ) -> None:
-    assert_json_error(client.get(path, headers=SIMULATOR_AUTH, query_string=query), 400,
-                      "Query parameter")
+    assert_json_error(
+        client.get(path, headers=SIMULATOR_AUTH, query_string=query), 400, "Query parameter"
+    )
 
 
 def test_extra_fields_are_ignored(client: FlaskClient, user_a: str) -> None:
@@ -90,8 +91,9 @@ def test_huge_form_is_413(client: FlaskClient) -> None:
     assert response.status_code == 413
 
 
-@pytest.mark.parametrize(("method", "path"), [("DELETE", "/msgs"), ("PUT", "/fllws/a"),
-                                              ("POST", "/latest")])
+@pytest.mark.parametrize(
+    ("method", "path"), [("DELETE", "/msgs"), ("PUT", "/fllws/a"), ("POST", "/latest")]
+)
 def test_wrong_method_is_405_json(client: FlaskClient, method: str, path: str) -> None:
     response = client.open(path, method=method, headers=SIMULATOR_AUTH)
     assert_json_error(response, 405)
@@ -117,8 +119,11 @@ def test_odd_login_names_are_refused_cleanly(client: FlaskClient, username: str)
 
 
 def test_non_utf8_form_is_handled(client: FlaskClient) -> None:
-    response = client.post("/login", data=b"username=%FF%FE&password=x",
-                           content_type="application/x-www-form-urlencoded")
+    response = client.post(
+        "/login",
+        data=b"username=%FF%FE&password=x",
+        content_type="application/x-www-form-urlencoded",
+    )
     assert response.status_code == 200
     assert b"Invalid username" in response.data
 

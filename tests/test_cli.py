@@ -15,8 +15,11 @@ from minitwit.models import MODELS, Follower, Message, User
 
 
 def invoke(tmp_path: Path, *args: str, url: str | None = None) -> tuple[int, str]:
-    env = {"MINITWIT_INSTANCE_PATH": str(tmp_path / "instance"), "SECRET_KEY": "k",
-           "DATABASE_URL": url or f"sqlite:///{tmp_path / 'cli.sqlite'}"}
+    env = {
+        "MINITWIT_INSTANCE_PATH": str(tmp_path / "instance"),
+        "SECRET_KEY": "k",
+        "DATABASE_URL": url or f"sqlite:///{tmp_path / 'cli.sqlite'}",
+    }
     result = CliRunner().invoke(main, list(args), env=env)
     return result.exit_code, result.output
 
@@ -39,13 +42,14 @@ def test_migrate_creates_then_reports_up_to_date(tmp_path: Path) -> None:
 
 
 def test_seed_fills_with_progress(tmp_path: Path) -> None:
-    code, output = invoke(tmp_path, "seed", "--users", "50", "--messages", "2000",
-                          "--follows", "300", "--seed", "1")
+    code, output = invoke(
+        tmp_path, "seed", "--users", "50", "--messages", "2000", "--follows", "300", "--seed", "1"
+    )
     assert code == 0, output
     assert "messages: 2,000/2,000 (100%" in output
     users, messages, follows = snapshot(connect(f"sqlite:///{tmp_path / 'cli.sqlite'}"))
     assert (len(users), len(messages), len(follows)) == (50, 2000, 300)
-    assert len({pair for pair in follows}) == 300
+    assert len(set(follows)) == 300
     assert all(who != whom for who, whom in follows)
 
 
@@ -53,8 +57,22 @@ def test_seed_is_deterministic_for_a_seed(tmp_path: Path) -> None:
     runs = {}
     for name, seed in (("one", "7"), ("two", "7"), ("other", "8")):
         url = f"sqlite:///{tmp_path / name}.sqlite"
-        assert invoke(tmp_path, "seed", "--users", "20", "--messages", "300", "--follows", "40",
-                      "--seed", seed, url=url)[0] == 0
+        assert (
+            invoke(
+                tmp_path,
+                "seed",
+                "--users",
+                "20",
+                "--messages",
+                "300",
+                "--follows",
+                "40",
+                "--seed",
+                seed,
+                url=url,
+            )[0]
+            == 0
+        )
         runs[name] = snapshot(connect(url))
     assert runs["one"] == runs["two"]
     assert runs["one"] != runs["other"]
@@ -63,8 +81,7 @@ def test_seed_is_deterministic_for_a_seed(tmp_path: Path) -> None:
 def test_seeded_activity_is_skewed_and_spread_in_time(tmp_path: Path) -> None:
     invoke(tmp_path, "seed", "--users", "100", "--messages", "5000", "--follows", "0")
     _users, messages, _follows = snapshot(connect(f"sqlite:///{tmp_path / 'cli.sqlite'}"))
-    per_author = sorted(Counter(author for author, _text, _date in messages).values(),
-                        reverse=True)
+    per_author = sorted(Counter(author for author, _text, _date in messages).values(), reverse=True)
     assert sum(per_author[:10]) > 0.4 * len(messages)  # the busiest tenth writes most
     dates = [date for _author, _text, date in messages]
     assert dates == sorted(dates)
@@ -87,8 +104,9 @@ def test_seed_refuses_impossible_follows(tmp_path: Path) -> None:
 @pytest.mark.postgres
 def test_seed_works_on_postgres(tmp_path: Path, postgres_server: object) -> None:
     url = postgres_server.create_database("seeded")  # type: ignore[attr-defined]
-    code, output = invoke(tmp_path, "seed", "--users", "30", "--messages", "500",
-                          "--follows", "60", url=url)
+    code, output = invoke(
+        tmp_path, "seed", "--users", "30", "--messages", "500", "--follows", "60", url=url
+    )
     assert code == 0, output
     users, messages, follows = snapshot(connect(url))
     assert (len(users), len(messages), len(follows)) == (30, 500, 60)

@@ -23,9 +23,16 @@ def test_each_instance_gets_its_own_secret(tmp_path: Path) -> None:
 
 
 def test_environment_overrides(tmp_path: Path) -> None:
-    settings = config.from_environ({
-        "MINITWIT_INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "s", "DATABASE_URL": "sqlite:///x",
-        "SIMULATOR_USERNAME": "u", "SIMULATOR_PASSWORD": "p", "TRUST_PROXY": "true"})
+    settings = config.from_environ(
+        {
+            "MINITWIT_INSTANCE_PATH": str(tmp_path),
+            "SECRET_KEY": "s",
+            "DATABASE_URL": "sqlite:///x",
+            "SIMULATOR_USERNAME": "u",
+            "SIMULATOR_PASSWORD": "p",
+            "TRUST_PROXY": "true",
+        }
+    )
     assert settings["SECRET_KEY"] == "s"
     assert settings["DATABASE_URL"] == "sqlite:///x"
     assert (settings["SIMULATOR_USERNAME"], settings["SIMULATOR_PASSWORD"]) == ("u", "p")
@@ -39,8 +46,13 @@ def test_default_database_is_sqlite_in_the_instance_folder(tmp_path: Path) -> No
 
 
 def test_redacted_hides_secrets_and_database_password() -> None:
-    shown = config.redacted({"SECRET_KEY": "s3cret", "SIMULATOR_PASSWORD": "pw",
-                             "DATABASE_URL": "postgresql://app:hunter2@db:5432/minitwit"})
+    shown = config.redacted(
+        {
+            "SECRET_KEY": "s3cret",
+            "SIMULATOR_PASSWORD": "pw",
+            "DATABASE_URL": "postgresql://app:hunter2@db:5432/minitwit",
+        }
+    )
     assert shown["SECRET_KEY"] == "***"
     assert shown["SIMULATOR_PASSWORD"] == "***"
     assert "hunter2" not in shown["DATABASE_URL"]

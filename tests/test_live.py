@@ -23,8 +23,9 @@ _databases = itertools.count()
 
 
 def call(server: LiveServer, method: str, path: str, **kwargs: object) -> requests.Response:
-    return requests.request(method, server.url + path, headers=SIMULATOR_HEADERS, timeout=5,
-                            **kwargs)  # type: ignore[arg-type]
+    return requests.request(
+        method, server.url + path, headers=SIMULATOR_HEADERS, timeout=5, **kwargs
+    )  # type: ignore[arg-type]
 
 
 def latest(server: LiveServer) -> int:
@@ -73,8 +74,12 @@ def test_simultaneous_registrations_give_one_success_one_taken(
 
         def register(name: str = name, barrier: threading.Barrier = barrier) -> None:
             barrier.wait()
-            response = call(any_live_server, "POST", "/register",
-                            json={"username": name, "email": "r@r", "pwd": "p"})
+            response = call(
+                any_live_server,
+                "POST",
+                "/register",
+                json={"username": name, "email": "r@r", "pwd": "p"},
+            )
             with lock:
                 outcomes[(response.status_code, response.text)] += 1
 
@@ -89,8 +94,13 @@ def test_simultaneous_registrations_give_one_success_one_taken(
 
 def test_latest_is_shared_by_workers_and_survives_restart(tmp_path: Path) -> None:
     with live_minitwit(tmp_path, {"SECRET_KEY": "k"}, workers=2) as server:
-        call(server, "POST", "/register", json={"username": "a", "email": "a@a", "pwd": "a"},
-             params={"latest": 41})
+        call(
+            server,
+            "POST",
+            "/register",
+            json={"username": "a", "email": "a@a", "pwd": "a"},
+            params={"latest": 41},
+        )
         seen = {latest(server) for _ in range(20)}
         assert seen == {41}
     with live_minitwit(tmp_path, {"SECRET_KEY": "k"}, workers=2) as server:
@@ -107,8 +117,9 @@ def test_serve_prints_url_and_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
 
 
 def test_no_debugger_or_traceback_over_the_wire(live_server: LiveServer) -> None:
-    response = requests.post(live_server.url + "/msgs/a", data=b"\xff",
-                             headers=SIMULATOR_HEADERS, timeout=5)
+    response = requests.post(
+        live_server.url + "/msgs/a", data=b"\xff", headers=SIMULATOR_HEADERS, timeout=5
+    )
     assert response.status_code in {400, 404}
     assert "Traceback" not in response.text
     assert "Werkzeug Debugger" not in requests.get(live_server.url + "/console", timeout=5).text

@@ -31,7 +31,8 @@ def empty_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Databas
         url = f"sqlite:///{tmp_path / 'old.sqlite'}"
     else:
         url = request.getfixturevalue("postgres_server").create_database(
-            f"migration_{next(_names)}")
+            f"migration_{next(_names)}"
+        )
     db = connect(url)
     db.connect()
     yield db
@@ -39,8 +40,11 @@ def empty_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Databas
 
 
 def primary_key(db: Database) -> str:
-    return "serial primary key" if "postgres" in type(db).__name__.lower() else (
-        "integer primary key autoincrement")
+    return (
+        "serial primary key"
+        if "postgres" in type(db).__name__.lower()
+        else ("integer primary key autoincrement")
+    )
 
 
 def make_original(db: Database) -> None:

@@ -29,15 +29,17 @@ def check(document: dict[str, Any], template: str, method: str, response: TestRe
     """Fail unless the document lists this status for the operation and the body matches."""
     operation = document["paths"][template][method.lower()]
     described = operation["responses"].get(str(response.status_code))
-    assert described is not None, f"{method} {template} answered undocumented {response.status_code}"
+    status = response.status_code
+    assert described is not None, f"{method} {template} answered undocumented {status}"
     if "$ref" in described:
         described = document["components"]["responses"][described["$ref"].rsplit("/", 1)[1]]
     if "content" not in described:
         assert response.data == b""
         return
     schema = described["content"]["application/json"]["schema"]
-    registry = Registry().with_resource(URI, Resource.from_contents(
-        document, default_specification=DRAFT202012))
+    registry = Registry().with_resource(
+        URI, Resource.from_contents(document, default_specification=DRAFT202012)
+    )
     wrapped = json.loads(json.dumps(schema).replace('"#/', f'"{URI}#/'))  # absolute refs
     Draft202012Validator(wrapped, registry=registry).validate(response.get_json())
 
@@ -54,14 +56,22 @@ def test_real_responses_match_the_document(
     check(document, "/latest", "GET", client.get("/latest"))
     check(document, "/register", "POST", sim.register("a", latest=1))
     check(document, "/register", "POST", sim.register("a"))
-    check(document, "/register", "POST", client.post("/register", data=b"x",
-                                                      content_type="application/json"))
+    check(
+        document,
+        "/register",
+        "POST",
+        client.post("/register", data=b"x", content_type="application/json"),
+    )
     sim.register("b")
     check(document, "/latest", "GET", client.get("/latest"))
     check(document, "/msgs/{username}", "POST", sim.tweet("a", "hello"))
     check(document, "/msgs/{username}", "POST", sim.tweet("nobody", "hello"))
-    check(document, "/msgs/{username}", "POST", client.post("/msgs/a", json={"content": None},
-                                                             headers=SIMULATOR_AUTH))
+    check(
+        document,
+        "/msgs/{username}",
+        "POST",
+        client.post("/msgs/a", json={"content": None}, headers=SIMULATOR_AUTH),
+    )
     check(document, "/msgs", "GET", sim.get("/msgs", no=5))
     check(document, "/msgs", "GET", sim.get("/msgs", no="x"))
     check(document, "/msgs", "GET", client.get("/msgs"))
@@ -70,8 +80,12 @@ def test_real_responses_match_the_document(
     check(document, "/msgs/{username}", "GET", client.get("/msgs/a"))
     check(document, "/fllws/{username}", "POST", sim.follow("a", "b"))
     check(document, "/fllws/{username}", "POST", sim.follow("a", "nobody"))
-    check(document, "/fllws/{username}", "POST", client.post("/fllws/a", json={},
-                                                              headers=SIMULATOR_AUTH))
+    check(
+        document,
+        "/fllws/{username}",
+        "POST",
+        client.post("/fllws/a", json={}, headers=SIMULATOR_AUTH),
+    )
     check(document, "/fllws/{username}", "GET", sim.get("/fllws/a"))
     check(document, "/fllws/{username}", "GET", sim.get("/fllws/nobody"))
     check(document, "/fllws/{username}", "GET", client.get("/fllws/a"))

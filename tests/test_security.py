@@ -31,8 +31,9 @@ def test_session_cookie_is_httponly_and_lax(auth: AuthActions, client: FlaskClie
 
 def test_session_cookie_is_secure_over_https(auth: AuthActions, client: FlaskClient) -> None:
     auth.register("foo")
-    response = client.post("/login", data={"username": "foo", "password": "default"},
-                           base_url="https://localhost")
+    response = client.post(
+        "/login", data={"username": "foo", "password": "default"}, base_url="https://localhost"
+    )
     assert "Secure" in response.headers["Set-Cookie"]
 
 
@@ -45,9 +46,7 @@ def test_passwords_are_hashed_with_argon2(auth: AuthActions, app: Flask) -> None
     assert "secret" not in stored
 
 
-def test_legacy_werkzeug_hash_still_logs_in_and_is_upgraded(
-    auth: AuthActions, app: Flask
-) -> None:
+def test_legacy_werkzeug_hash_still_logs_in_and_is_upgraded(auth: AuthActions, app: Flask) -> None:
     from werkzeug.security import generate_password_hash
 
     from minitwit.models import User
@@ -103,8 +102,11 @@ def test_same_site_and_scripted_posts_work(
 
 
 def test_cross_site_api_post_is_refused_in_json(client: FlaskClient) -> None:
-    response = client.post("/msgs/a", json={"content": "x"},
-                           headers={**SIMULATOR_AUTH, "Origin": "https://evil.example"})
+    response = client.post(
+        "/msgs/a",
+        json={"content": "x"},
+        headers={**SIMULATOR_AUTH, "Origin": "https://evil.example"},
+    )
     assert response.status_code == 403
     assert response.get_json()["error_msg"] == "Cross-site request refused"
 

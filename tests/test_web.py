@@ -17,8 +17,10 @@ def test_anonymous_root_redirects_to_public(client: FlaskClient) -> None:
 
 
 def test_register_then_flash_and_redirect_to_login(client: FlaskClient) -> None:
-    response = client.post("/register", data={
-        "username": "user1", "email": "u@example.com", "password": "pw", "password2": "pw"})
+    response = client.post(
+        "/register",
+        data={"username": "user1", "email": "u@example.com", "password": "pw", "password2": "pw"},
+    )
     assert response.status_code == 302
     assert response.headers["Location"].endswith("/login")
     page = client.get("/login").data
@@ -51,9 +53,24 @@ def test_register_twice_says_taken(auth: AuthActions) -> None:
     assert b"The username is already taken" in auth.register("user1").data
 
 
-@pytest.mark.parametrize("name", ["public", "login", "logout", "register", "add_message",
-                                  "static", "msgs", "fllws", "latest", "healthz", "readyz",
-                                  "Public", "openapi.json"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "public",
+        "login",
+        "logout",
+        "register",
+        "add_message",
+        "static",
+        "msgs",
+        "fllws",
+        "latest",
+        "healthz",
+        "readyz",
+        "Public",
+        "openapi.json",
+    ],
+)
 def test_route_names_are_refused_as_usernames(auth: AuthActions, name: str) -> None:
     response = auth.register(name)
     assert b"is reserved, please choose another" in response.data
@@ -194,7 +211,11 @@ def test_register_form_dom_contract(client: FlaskClient) -> None:
     inputs = re.findall(r"<input[^>]*>", page)
     names = [re.search(r'name="([^"]+)"', tag) for tag in inputs]
     assert [match.group(1) for match in names if match] == [
-        "username", "email", "password", "password2"]
+        "username",
+        "email",
+        "password",
+        "password2",
+    ]
     assert len(inputs) == 5 and 'type="submit"' in inputs[4]
     assert '<div class="actions"><input type="submit"' in page
 

@@ -30,7 +30,8 @@ def username_problem(username: str) -> str | None:
         return f"The username can be at most {MAX_USERNAME} characters long"
     if username != username.strip():
         return "The username may not start or end with spaces"
-    if not is_storable(username) or "/" in username or any(unicodedata.category(ch).startswith("C") for ch in username):
+    control = any(unicodedata.category(ch).startswith("C") for ch in username)
+    if not is_storable(username) or "/" in username or control:
         return "The username may not contain '/' or control characters"
     if username.lower() in reserved_names():
         return f'The username "{username}" is reserved, please choose another'
@@ -59,9 +60,7 @@ def registration_error(
     return None
 
 
-def register(
-    username: str, email: str, password: str, password2: str | None = None
-) -> str | None:
+def register(username: str, email: str, password: str, password2: str | None = None) -> str | None:
     """Register a user; return the error text, or None on success."""
     error = registration_error(username, email, password, password2)
     if error:

@@ -73,7 +73,12 @@ def seed(users: int, messages: int, follows: int, seed_value: int, password: str
     database, _settings = _database()
     try:
         seed_database(
-            database, users, messages, follows, seed_value, password,
+            database,
+            users,
+            messages,
+            follows,
+            seed_value,
+            password,
             progress=lambda line: click.echo(line, err=True),
         )
     except SeedError as exc:

@@ -12,7 +12,7 @@ DEFAULT_SIMULATOR_USERNAME = "simulator"
 # The course's simulator sends this pair; deployments override it through the environment.
 DEFAULT_SIMULATOR_PASSWORD = "super_safe!"  # noqa: S105
 
-SECRET_KEY_FILE = "secret_key"
+SECRET_KEY_FILE = "secret_key"  # noqa: S105 - a file name, not a secret
 
 
 DEFAULTS: dict[str, Any] = {

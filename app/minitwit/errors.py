@@ -18,8 +18,11 @@ def json_error(status: int, message: str) -> Response:
 
 def is_api_registration() -> bool:
     """A POST to /register that is not a browser form is the simulator's JSON registration."""
-    return (request.method == "POST" and request.path == "/register"
-            and request.mimetype not in FORM_TYPES)
+    return (
+        request.method == "POST"
+        and request.path == "/register"
+        and request.mimetype not in FORM_TYPES
+    )
 
 
 def wants_json() -> bool:

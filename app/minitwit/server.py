@@ -81,8 +81,12 @@ def run(host: str, port: int, workers: int) -> int:
             bound_host, bound_port = listener.sock.getsockname()[:2]
             shown = f"[{bound_host}]" if ":" in bound_host else bound_host
             url = f"http://{shown}:{bound_port}/"
-            print(_log_line(f"MiniTwit is serving on {url} ({workers} workers)",
-                            url=url, workers=workers), flush=True)
+            print(
+                _log_line(
+                    f"MiniTwit is serving on {url} ({workers} workers)", url=url, workers=workers
+                ),
+                flush=True,
+            )
 
     options = {
         "bind": bind,

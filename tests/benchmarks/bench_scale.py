@@ -35,12 +35,31 @@ AUTH = {"Authorization": "Basic c2ltdWxhdG9yOnN1cGVyX3NhZmUh"}
 def seed(folder: Path, users: int, messages: int, follows: int) -> dict[str, str]:
     """Seed a fresh SQLite database in ``folder``; return the environment that selects it."""
     folder.mkdir(parents=True, exist_ok=True)
-    env = {"DATABASE_URL": f"sqlite:///{folder / 'minitwit.sqlite'}", "SECRET_KEY": "bench",
-           "MINITWIT_INSTANCE_PATH": str(folder)}
+    env = {
+        "DATABASE_URL": f"sqlite:///{folder / 'minitwit.sqlite'}",
+        "SECRET_KEY": "bench",
+        "MINITWIT_INSTANCE_PATH": str(folder),
+    }
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "minitwit", "seed", "--users", str(users),
-                    "--messages", str(messages), "--follows", str(follows), "--seed", "1"],
-                   env={**os.environ, **env}, check=True, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "minitwit",
+            "seed",
+            "--users",
+            str(users),
+            "--messages",
+            str(messages),
+            "--follows",
+            str(follows),
+            "--seed",
+            "1",
+        ],
+        env={**os.environ, **env},
+        check=True,
+        stderr=subprocess.DEVNULL,
+    )
     print(f"  seeded {messages:,} messages in {time.perf_counter() - started:.1f} s", flush=True)
     return env
 
@@ -49,16 +68,21 @@ def busiest_user(url: str) -> str:
     """The user with the most messages (the worst case for a user's page)."""
     db = connect(url)
     with db.bind_ctx([User, Message]), db.connection_context():
-        row = (Message.select(Message.author).group_by(Message.author)
-               .order_by(fn.COUNT(Message.id).desc()).first())
+        row = (
+            Message.select(Message.author)
+            .group_by(Message.author)
+            .order_by(fn.COUNT(Message.id).desc())
+            .first()
+        )
         return str(User.get_by_id(row.author_id).username) if row else ""
 
 
 def login_cookie(host: str, port: int, username: str) -> str:
     connection = http.client.HTTPConnection(host, port, timeout=5)
     body = urlencode({"username": username, "password": "minitwit"})
-    connection.request("POST", "/login", body,
-                       {"Content-Type": "application/x-www-form-urlencoded"})
+    connection.request(
+        "POST", "/login", body, {"Content-Type": "application/x-www-form-urlencoded"}
+    )
     response = connection.getresponse()
     response.read()
     cookie = response.getheader("Set-Cookie", "").split(";", 1)[0]
@@ -92,8 +116,10 @@ def measure(folder: Path, env: dict[str, str], count: int) -> dict[str, float]:
             "GET /<user>": ("/" + quote(user), {}),
             "GET / (personal)": ("/", {"Cookie": cookie}),
         }
-        return {name: p50_ms(host, int(port), path, headers, count)
-                for name, (path, headers) in paths.items()}
+        return {
+            name: p50_ms(host, int(port), path, headers, count)
+            for name, (path, headers) in paths.items()
+        }
 
 
 def main() -> None:
@@ -118,8 +144,12 @@ def main() -> None:
         print(f"{name:18s} {small:10.2f} {large:10.2f}  {large / small:5.2f}")
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps({"users": args.users, "sizes": [args.small, args.large],
-                               "p50": report}, indent=2) + "\n")
+    out.write_text(
+        json.dumps(
+            {"users": args.users, "sizes": [args.small, args.large], "p50": report}, indent=2
+        )
+        + "\n"
+    )
     print(f"written {out}")
 
 

@@ -91,14 +91,19 @@ def main() -> None:
             with served(kind, Path(tmp)) as server:
                 results[kind] = replay(server.url, actions)
             row = results[kind]
-            print(f"  {kind:9s} {row['ms_per_action']:7.3f} ms/action  p50 {row['p50_ms']:.3f} "
-                  f"p99 {row['p99_ms']:.3f} ms  errors {row['errors'] or 0}", flush=True)
+            print(
+                f"  {kind:9s} {row['ms_per_action']:7.3f} ms/action  p50 {row['p50_ms']:.3f} "
+                f"p99 {row['p99_ms']:.3f} ms  errors {row['errors'] or 0}",
+                flush=True,
+            )
     ratio = results["minitwit"]["ms_per_action"] / results["reference"]["ms_per_action"]
     over_floor = results["minitwit"]["ms_per_action"] - results["null"]["ms_per_action"]
     results["ratio_minitwit_to_reference"] = round(ratio, 3)
     results["minitwit_ms_over_floor"] = round(over_floor, 3)
-    print(f"MiniTwit / reference = {ratio:.2f} (target <= 0.33); "
-          f"MiniTwit costs {over_floor:.2f} ms/action above the do-nothing floor")
+    print(
+        f"MiniTwit / reference = {ratio:.2f} (target <= 0.33); "
+        f"MiniTwit costs {over_floor:.2f} ms/action above the do-nothing floor"
+    )
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({"source": source, **results}, indent=2) + "\n")

@@ -20,8 +20,9 @@ def app(environ: dict[str, Any], start_response: StartResponse) -> Iterable[byte
         environ["wsgi.input"].read(length)
     if environ["PATH_INFO"] in {"/latest", "/readyz"}:
         body = b'{"latest": -1}'
-        start_response("200 OK", [("Content-Type", "application/json"),
-                                  ("Content-Length", str(len(body)))])
+        start_response(
+            "200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
+        )
         return [body]
     start_response("204 No Content", [])
     return []

@@ -84,8 +84,10 @@ def register() -> Any:
     data = request.json or {}
     if user_id(data["username"]) is not None:
         return jsonify({"status": 400, "error_msg": "The username is already taken"}), 400
-    g.db.execute("insert into user (username, email, pw_hash) values (?, ?, ?)",
-                 (data["username"], data["email"], generate_password_hash(data["pwd"])))
+    g.db.execute(
+        "insert into user (username, email, pw_hash) values (?, ?, ?)",
+        (data["username"], data["email"], generate_password_hash(data["pwd"])),
+    )
     g.db.commit()
     return "", 204
 
@@ -96,9 +98,12 @@ def messages() -> Any:
     if (denied := forbidden()) is not None:
         return denied
     no = request.args.get("no", type=int, default=100)
-    rows = query("select message.text, message.pub_date, user.username from message, user "
-                 "where message.flagged = 0 and message.author_id = user.user_id "
-                 "order by message.pub_date desc limit ?", (no,))
+    rows = query(
+        "select message.text, message.pub_date, user.username from message, user "
+        "where message.flagged = 0 and message.author_id = user.user_id "
+        "order by message.pub_date desc limit ?",
+        (no,),
+    )
     return jsonify([{"content": r[0], "pub_date": r[1], "user": r[2]} for r in rows])
 
 
@@ -112,12 +117,18 @@ def user_messages(username: str) -> Any:
         return "", 404
     if request.method == "GET":
         no = request.args.get("no", type=int, default=100)
-        rows = query("select message.text, message.pub_date, user.username from message, user "
-                     "where message.flagged = 0 and user.user_id = message.author_id "
-                     "and user.user_id = ? order by message.pub_date desc limit ?", (uid, no))
+        rows = query(
+            "select message.text, message.pub_date, user.username from message, user "
+            "where message.flagged = 0 and user.user_id = message.author_id "
+            "and user.user_id = ? order by message.pub_date desc limit ?",
+            (uid, no),
+        )
         return jsonify([{"content": r[0], "pub_date": r[1], "user": r[2]} for r in rows])
-    g.db.execute("insert into message (author_id, text, pub_date, flagged) "
-                 "values (?, ?, strftime('%s','now'), 0)", (uid, request.json["content"]))
+    g.db.execute(
+        "insert into message (author_id, text, pub_date, flagged) "
+        "values (?, ?, strftime('%s','now'), 0)",
+        (uid, request.json["content"]),
+    )
     g.db.commit()
     return "", 204
 
@@ -132,16 +143,20 @@ def follows(username: str) -> Any:
         return "", 404
     data = request.json if request.method == "POST" else None
     if data and "follow" in data:
-        g.db.execute("insert into follower (who_id, whom_id) values (?, ?)",
-                     (uid, user_id(data["follow"])))
+        g.db.execute(
+            "insert into follower (who_id, whom_id) values (?, ?)", (uid, user_id(data["follow"]))
+        )
         g.db.commit()
         return "", 204
     if data and "unfollow" in data:
-        g.db.execute("delete from follower where who_id=? and whom_id=?",
-                     (uid, user_id(data["unfollow"])))
+        g.db.execute(
+            "delete from follower where who_id=? and whom_id=?", (uid, user_id(data["unfollow"]))
+        )
         g.db.commit()
         return "", 204
-    rows = query("select user.username from user inner join follower on "
-                 "follower.whom_id=user.user_id where follower.who_id=? limit ?",
-                 (uid, request.args.get("no", type=int, default=100)))
+    rows = query(
+        "select user.username from user inner join follower on "
+        "follower.whom_id=user.user_id where follower.who_id=? limit ?",
+        (uid, request.args.get("no", type=int, default=100)),
+    )
     return jsonify({"follows": [r[0] for r in rows]})

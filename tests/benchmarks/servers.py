@@ -16,18 +16,31 @@ SHARED_SCENARIO = Path(__file__).resolve().parents[3] / "shared" / "data" / "min
 
 
 @contextmanager
-def gunicorn_app(target: str, workdir: Path, workers: int = 2,
-                 env: Mapping[str, str] | None = None) -> Iterator[LiveServer]:
+def gunicorn_app(
+    target: str, workdir: Path, workers: int = 2, env: Mapping[str, str] | None = None
+) -> Iterator[LiveServer]:
     """Serve ``module:app`` with gunicorn (sync workers) until the block ends."""
     port = free_port()
     log = workdir / f"{target.replace(':', '_')}.log"
 
     with log.open("w") as sink:
         process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind",
-             f"127.0.0.1:{port}", "--no-control-socket", target],
-            cwd=workdir, env={**os.environ, **(env or {})}, stdout=sink,
-            stderr=subprocess.STDOUT, text=True,
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "--workers",
+                str(workers),
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--no-control-socket",
+                target,
+            ],
+            cwd=workdir,
+            env={**os.environ, **(env or {})},
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            text=True,
         )
     server = LiveServer(f"http://127.0.0.1:{port}", process, log)
     try:
@@ -39,8 +52,9 @@ def gunicorn_app(target: str, workdir: Path, workers: int = 2,
 
 
 @contextmanager
-def served(kind: str, workdir: Path, workers: int = 2,
-           env: Mapping[str, str] | None = None) -> Iterator[LiveServer]:
+def served(
+    kind: str, workdir: Path, workers: int = 2, env: Mapping[str, str] | None = None
+) -> Iterator[LiveServer]:
     """``minitwit`` (the real thing), ``reference`` (the original's way) or ``null`` (floor)."""
     folder = workdir / kind
     folder.mkdir(parents=True, exist_ok=True)
@@ -48,8 +62,10 @@ def served(kind: str, workdir: Path, workers: int = 2,
         with live_minitwit(folder, {"SECRET_KEY": "bench", **(env or {})}, workers) as server:
             yield server
         return
-    target = {"reference": "tests.benchmarks.reference_app:app",
-              "null": "tests.benchmarks.null_app:app"}[kind]
+    target = {
+        "reference": "tests.benchmarks.reference_app:app",
+        "null": "tests.benchmarks.null_app:app",
+    }[kind]
     root = str(Path(__file__).resolve().parents[2])
     extra = {"PYTHONPATH": root, "REFERENCE_DB": str(folder / "reference.sqlite")}
     with gunicorn_app(target, folder, workers, {**extra, **(env or {})}) as server:

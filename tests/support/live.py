@@ -53,14 +53,25 @@ def live_minitwit(
 ) -> Iterator[LiveServer]:
     """Run ``python -m minitwit serve`` in ``workdir`` until the block ends (then SIGTERM)."""
     port = port or free_port()
-    environment = {**os.environ, "MINITWIT_INSTANCE_PATH": str(workdir / "instance"),
-                   **(env or {})}
+    environment = {**os.environ, "MINITWIT_INSTANCE_PATH": str(workdir / "instance"), **(env or {})}
     log = workdir / f"serve-{port}.log"
     with log.open("w") as sink:
         process = subprocess.Popen(
-            [sys.executable, "-m", "minitwit", "serve", "--port", str(port),
-             "--workers", str(workers)],
-            cwd=workdir, env=environment, stdout=sink, stderr=subprocess.STDOUT, text=True,
+            [
+                sys.executable,
+                "-m",
+                "minitwit",
+                "serve",
+                "--port",
+                str(port),
+                "--workers",
+                str(workers),
+            ],
+            cwd=workdir,
+            env=environment,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            text=True,
         )
     server = LiveServer(f"http://127.0.0.1:{port}", process, log)
     try:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import functools
-from importlib.resources import files
 from collections.abc import Callable
+from importlib.resources import files
 from typing import Any
 
 from flask import Blueprint, Response, abort, jsonify, request

@@ -59,4 +59,3 @@ def _record(db: Database, version: int) -> None:
     db.create_tables([SchemaVersion], safe=True)
     SchemaVersion.delete().execute()
     SchemaVersion.insert(version=version).execute()
-
