@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import time
+
+import gevent
+
 from loadtest.dispatch import Coordinator, LocalSource
 from loadtest.generate import generate
 from loadtest.integrity import ExpectedState
-from loadtest.scenario import Action
+from loadtest.scenario import Action, parse_lines
 from loadtest.schedule import Scheduler
 from loadtest.simulator import LOST
 
@@ -72,3 +76,36 @@ def test_errors_are_counted_by_command_and_category() -> None:
         source.done(action.id, 500 if failed else 204, "unexpected status 500" if failed else None)
     tweets = sum(action.command == "tweet" for action in actions)
     assert coord.errors == {("tweet", "unexpected status 500"): tweets}
+
+
+def test_speedup_paces_the_release_in_real_time() -> None:
+    actions = list(
+        parse_lines(
+            [
+                "0\t0\t0\tregister\tA\ta@x\tp",
+                "1\t300\t0\ttweet\tA\tone",
+                "2\t300\t0\ttweet\tA\ttwo",
+            ]
+        )
+    )
+    finished: list[bool] = []
+    coord = Coordinator(
+        Scheduler(actions, speedup=1.0), ExpectedState(), on_finished=lambda: finished.append(True)
+    )
+    arrivals: list[tuple[int, float]] = []
+    start = time.monotonic()
+    coord.attach(
+        "n",
+        lambda batch: arrivals.extend((a.id, time.monotonic() - start) for a in batch),
+        credit=5,
+    )
+    deadline = time.monotonic() + 5
+    reported = 0
+    while not finished and time.monotonic() < deadline:
+        gevent.sleep(0.01)
+        if len(arrivals) > reported:
+            coord.report("n", [(ident, 204, None) for ident, _t in arrivals[reported:]])
+            reported = len(arrivals)
+    assert [ident for ident, _t in arrivals] == [0, 1, 2]
+    assert arrivals[1][1] >= 0.29 and arrivals[2][1] >= 0.59
+    assert finished == [True]
