@@ -70,7 +70,7 @@ def record_request(req: Request, response: Response, logger: logging.Logger) -> 
     else:
         record_web_action(req, response)
     level = logging.ERROR if status >= 500 else logging.INFO
-    logger.log(level, "request", extra=fields)
+    logger.log(level, "request", extra={"fields": fields})
 
 
 def record_simulator(req: Request, response: Response, command: str, seconds: float,

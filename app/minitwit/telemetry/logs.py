@@ -29,9 +29,13 @@ class JsonFormatter(logging.Formatter):
             "msg": record.getMessage(),
             "pid": record.process,
         }
-        for key, value in vars(record).items():
-            if key not in _STANDARD and key not in entry and not key.startswith("_"):
-                entry[key] = value
+        fields = record.__dict__.get("fields")
+        if isinstance(fields, dict):  # the fast path the request hook uses
+            entry.update(fields)
+        else:
+            for key, value in vars(record).items():
+                if key not in _STANDARD and key not in entry and not key.startswith("_"):
+                    entry[key] = value
         if record.exc_info:
             entry["exc_type"] = record.exc_info[0].__name__ if record.exc_info[0] else None
             entry["stack"] = self.formatException(record.exc_info)
@@ -56,7 +60,9 @@ class RequestContext(logging.Filter):
     """Attach the current request's id to every record logged while serving it."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if not hasattr(record, "request_id") and has_request_context():
+        if "fields" in record.__dict__ or "request_id" in record.__dict__:
+            return True
+        if has_request_context():
             request_id = g.get("request_id")
             if request_id is not None:
                 record.request_id = request_id
