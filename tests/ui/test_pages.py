@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 
 from minitwit import create_app
@@ -26,9 +27,9 @@ def older_link(page: bytes) -> str | None:
     return match.group(1).replace("&amp;", "&") if match else None
 
 
-def test_pages_split_ties_on_the_same_second(app: object, client: FlaskClient) -> None:
+def test_pages_split_ties_on_the_same_second(app: Flask, client: FlaskClient) -> None:
     """65 messages in one second page as 30 + 30 + 5, none lost or repeated (keyset on id)."""
-    with app.app_context():  # type: ignore[attr-defined]
+    with app.app_context():
         author = User.create_account("tick", "tick@example.com", "pw")
         for number in range(65):
             Message.post(author, f"same second {number:02d}", pub_date=1_700_000_000)
