@@ -71,7 +71,7 @@ class Coordinator:
         node = self.nodes.pop(node_id, None)
         if node is None:
             return 0
-        lost = [(ident, 0, LOST) for ident in node.holding]
+        lost: list[Outcome] = [(ident, 0, LOST) for ident in node.holding]
         self._apply(lost)
         self.pump()
         return len(lost)
@@ -141,7 +141,7 @@ class LocalSource:
         self.queue: Queue[Action] = Queue()
         self._report = report
         self._batch_delay = batch_delay
-        self._announce = announce
+        self.announce = announce
         self._pending: list[Outcome] = []
         self._flusher: gevent.Greenlet | None = None
         self.credit = 0
@@ -153,7 +153,8 @@ class LocalSource:
     def get(self, timeout: float = 1.0) -> Action | None:
         """The next action for a user, or None after ``timeout`` seconds without one."""
         try:
-            return self.queue.get(timeout=timeout)
+            action: Action = self.queue.get(timeout=timeout)
+            return action
         except Empty:
             return None
 
@@ -173,5 +174,5 @@ class LocalSource:
     def add_credit(self, amount: int) -> None:
         """Users joining (positive) or leaving (negative) change how much work we take."""
         self.credit += amount
-        if self._announce is not None:
-            self._announce(self.credit)
+        if self.announce is not None:
+            self.announce(self.credit)

@@ -22,6 +22,7 @@ if __package__ in (None, ""):  # run by path (locust -f loadtest/locustfile.py)
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from loadtest import replay
+from loadtest.dispatch import LocalSource
 from loadtest.options import add_arguments
 from loadtest.simulator import SimulatorError, basic_auth, build_request, classify
 from loadtest.web_user import WebUser
@@ -52,10 +53,11 @@ class SimulatorUser(FastHttpUser):
         )
         self.authorization = basic_auth(options.sim_username, options.sim_password)
         self.close = not options.keep_alive
-        self.source = replay.replay_of(self.environment).source
-        if self.source is None:
+        source = replay.replay_of(self.environment).source
+        if source is None:
             raise RuntimeError("SimulatorUser runs only where the replay is set up")
-        self.source.add_credit(CREDIT_PER_USER)
+        self.source: LocalSource = source
+        source.add_credit(CREDIT_PER_USER)
 
     def on_stop(self) -> None:
         if getattr(self, "source", None) is not None:
@@ -74,7 +76,7 @@ class SimulatorUser(FastHttpUser):
                 request.method,
                 request.path,
                 name=action.command,
-                data=request.body,
+                data=request.body,  # type: ignore[arg-type]  # bytes are sent as they are
                 headers=request.headers,
                 catch_response=True,
             ) as response:
@@ -89,12 +91,12 @@ class SimulatorUser(FastHttpUser):
         self.source.done(action.id, status, category)
 
 
-@events.init_command_line_parser.add_listener
+@events.init_command_line_parser.add_listener  # type: ignore[untyped-decorator]
 def _arguments(parser: Any) -> None:
     add_arguments(parser)
 
 
-@events.init.add_listener
+@events.init.add_listener  # type: ignore[untyped-decorator]
 def _init(environment: Environment, **_kwargs: Any) -> None:
     options = environment.parsed_options
     worker = isinstance(environment.runner, WorkerRunner)  # workers run what the master says
@@ -104,11 +106,11 @@ def _init(environment: Environment, **_kwargs: Any) -> None:
     replay.setup(environment)
 
 
-@events.test_start.add_listener
+@events.test_start.add_listener  # type: ignore[untyped-decorator]
 def _test_start(environment: Environment, **_kwargs: Any) -> None:
     replay.on_test_start(environment)
 
 
-@events.quitting.add_listener
+@events.quitting.add_listener  # type: ignore[untyped-decorator]
 def _quitting(environment: Environment, **_kwargs: Any) -> None:
     replay.on_quitting(environment)

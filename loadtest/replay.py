@@ -62,15 +62,16 @@ def setup(environment: Environment) -> None:
     state = Replay()
     environment.minitwit_replay = state  # type: ignore[attr-defined]
     if isinstance(runner, WorkerRunner):
-        state.source = LocalSource(
-            report=lambda outcomes: runner.send_message(DONE, outcomes),
+        source = LocalSource(
+            report=lambda outcomes: runner.send_message(DONE, {"outcomes": outcomes}),
             batch_delay=0.002,
-            announce=lambda credit: runner.send_message(CREDIT, credit),
+            announce=lambda credit: runner.send_message(CREDIT, {"credit": credit}),
         )
+        state.source = source
         runner.register_message(
             ACTIONS,
-            lambda environment, msg: state.source.deliver(  # type: ignore[union-attr]
-                [Action.from_row(row) for row in msg.data]
+            lambda environment, msg: source.deliver(
+                [Action.from_row(row) for row in msg.data["actions"]]
             ),
         )
         return
@@ -91,21 +92,20 @@ def setup(environment: Environment) -> None:
         runner.register_message(
             CREDIT,
             lambda environment, msg: coordinator.attach(
-                msg.node_id, _sender(runner, msg.node_id), int(msg.data)
+                msg.node_id, _sender(runner, msg.node_id), int(msg.data["credit"])
             ),
         )
         runner.register_message(
             DONE,
             lambda environment, msg: coordinator.report(
-                msg.node_id, [tuple(item) for item in msg.data]
+                msg.node_id, [tuple(item) for item in msg.data["outcomes"]]
             ),
         )
         gevent.spawn(_watch_workers, runner, coordinator)
     else:
-        state.source = LocalSource(report=lambda outcomes: coordinator.report("local", outcomes))
-        state.source._announce = lambda credit: coordinator.attach(
-            "local", state.source.deliver, credit
-        )  # type: ignore[union-attr]
+        local = LocalSource(report=lambda outcomes: coordinator.report("local", outcomes))
+        local.announce = lambda credit: coordinator.attach("local", local.deliver, credit)
+        state.source = local
     log.info(
         "replaying %s: %d actions, speedup %s",
         state.scenario_name,
@@ -115,7 +115,9 @@ def setup(environment: Environment) -> None:
 
 
 def _sender(runner: MasterRunner, node_id: str) -> Any:
-    return lambda batch: runner.send_message(ACTIONS, [a.as_row() for a in batch], node_id)
+    return lambda batch: runner.send_message(
+        ACTIONS, {"actions": [a.as_row() for a in batch]}, node_id
+    )
 
 
 def _watch_workers(runner: MasterRunner, coordinator: Coordinator) -> None:

@@ -6,6 +6,7 @@ import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 REGISTER, TWEET, FOLLOW, UNFOLLOW = "register", "tweet", "follow", "unfollow"
 COMMANDS = (REGISTER, TWEET, FOLLOW, UNFOLLOW)
@@ -43,7 +44,7 @@ class Action:
         return (self.id, self.delay_ms, self.timestamp_ms, self.command, self.username, *self.args)
 
     @classmethod
-    def from_row(cls, row: Iterable[object]) -> Action:
+    def from_row(cls, row: Iterable[Any]) -> Action:
         """The inverse of :meth:`as_row`."""
         ident, delay, stamp, command, username, *args = row
         return cls(
@@ -51,7 +52,7 @@ class Action:
             int(delay),
             int(stamp),
             str(command),
-            str(username),  # type: ignore[call-overload]
+            str(username),
             tuple(str(arg) for arg in args),
         )
 

@@ -79,7 +79,7 @@ def classify(command: str, status: int, error: BaseException | None) -> str | No
     if error is not None:
         # geventhttpclient wraps the socket's exception (RetriesExceeded(original=...))
         while getattr(error, "original", None) is not None:
-            error = error.original  # type: ignore[attr-defined]
+            error = error.original  # type: ignore[union-attr,attr-defined]
         if isinstance(error, GeventTimeout | socket.timeout | TimeoutError):
             return TIMEOUT
         return CONNECTION_ERROR
