@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from html import escape
 
-WIDTH = 520
+WIDTH = 560
 ROW = 18
-LABEL = 210
+LABEL = 250
 
 
 def colour(value: float, good: float, fair: float) -> str:
@@ -20,6 +20,8 @@ def hbars(
     rows: list[tuple[str, float]], maximum: float, good: float, fair: float, title: str
 ) -> str:
     """Horizontal bars, one per (label, value), scaled to ``maximum``."""
+    if not rows:
+        return f'<p class="chart"><b>{escape(title)}</b>: not measured in this run.</p>'
     height = ROW * len(rows) + 24
     span = WIDTH - LABEL - 50
     parts = [
@@ -30,7 +32,7 @@ def hbars(
         y = 20 + i * ROW
         length = 0.0 if maximum <= 0 else max(0.0, min(value, maximum)) / maximum * span
         parts.append(
-            f'<text x="{LABEL - 6}" y="{y + 12}" text-anchor="end">{escape(label)}</text>'
+            f'<text x="{LABEL - 6}" y="{y + 12}" text-anchor="end">{escape(label[-40:])}</text>'
             f'<rect x="{LABEL}" y="{y + 2}" width="{length:.1f}" height="{ROW - 5}" '
             f'fill="{colour(value, good, fair)}"><title>{escape(label)}: {value:.1f}</title></rect>'
             f'<text x="{LABEL + length + 4:.1f}" y="{y + 12}">{value:.1f}</text>'

@@ -93,3 +93,8 @@ def test_bars_are_clamped_and_coloured_by_threshold() -> None:
     svg = charts.hbars([("full", 150.0), ("low", 10.0)], 100.0, 90.0, 50.0, "t")
     assert 'width="260.0"' in svg  # 150 clamps to the maximum (span 260)
     assert "#2e7d32" in svg and "#c62828" in svg
+
+
+def test_a_chart_without_data_says_so() -> None:
+    assert "not measured" in charts.hbars([], 100.0, 90.0, 50.0, "Coverage")
+    assert "<svg" not in charts.hbars([], 100.0, 90.0, 50.0, "Coverage")
