@@ -82,8 +82,8 @@ def alerts(session: nox.Session) -> None:
     """promtool: check the Prometheus rules and run the alert unit tests."""
     rules = sorted(str(path) for path in Path("observability/prometheus/rules").glob("*.yml"))
     session.run("promtool", "check", "rules", *rules, external=True)
-    session.run("promtool", "test", "rules", "observability/prometheus/tests/alerts_test.yml",
-                external=True)
+    tests = sorted(str(path) for path in Path("observability/prometheus/tests").glob("*_test.yml"))
+    session.run("promtool", "test", "rules", *tests, external=True)
 
 
 @nox.session(default=False)

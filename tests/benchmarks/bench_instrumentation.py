@@ -82,7 +82,7 @@ def main() -> int:
             for path in ENDPOINTS:
                 timed(servers[name].url, path, 50)
         round_ratios: dict[str, list[float]] = {path: [] for path in ENDPOINTS}
-        cpu: dict[str, float] = {name: 0.0 for name in servers}
+        cpu: dict[str, float] = dict.fromkeys(servers, 0.0)
         no_loki: dict[str, list[float]] = {path: [] for path in ENDPOINTS}
         for number in range(ROUNDS):
             order = list(servers)[number % 3:] + list(servers)[:number % 3]
@@ -108,7 +108,8 @@ def main() -> int:
         ratio = statistics.median(on) / statistics.median(off)
         paired = statistics.median(round_ratios[path])  # median of per-round p50 ratios
         worst = max(worst, ratio)
-        print(f"{path:10} {statistics.median(off) * 1000:11.2f} {statistics.median(on) * 1000:10.2f}"
+        p50_off, p50_on = statistics.median(off) * 1000, statistics.median(on) * 1000
+        print(f"{path:10} {p50_off:11.2f} {p50_on:10.2f}"
               f" {ratio:7.3f} {paired:7.3f} {_p90(off) * 1000:11.2f} {_p90(on) * 1000:10.2f}")
     per_request = {name: cpu[name] / (ROUNDS * PER_ROUND * len(ENDPOINTS)) for name in cpu}
     print("worker CPU per request (all threads, scheduler counters): " + ", ".join(

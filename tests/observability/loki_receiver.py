@@ -14,9 +14,10 @@ class _PushHandler(BaseHTTPRequestHandler):
     server: _Receiver
     protocol_version = "HTTP/1.1"  # keep-alive, as Loki does
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        if self.path != "/loki/api/v1/push" or self.headers.get_content_type() != "application/json":
+        is_json = self.headers.get_content_type() == "application/json"
+        if self.path != "/loki/api/v1/push" or not is_json:
             self.send_response(400)
             self.send_header("Content-Length", "0")
             self.end_headers()

@@ -14,10 +14,10 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from prometheus_client import REGISTRY
 
 from minitwit import create_app
 from minitwit.telemetry.loki import LokiShipper
-from prometheus_client import REGISTRY
 
 from .loki_receiver import loki_receiver, silent_receiver
 
@@ -75,8 +75,8 @@ def test_errors_are_logged_with_stack_trace_and_request_id(
 
 
 def test_startup_configuration_is_logged_redacted(database_url: str) -> None:
-    from minitwit.telemetry import logs
     from minitwit import config
+    from minitwit.telemetry import logs
 
     shown = config.redacted({"SECRET_KEY": "top-secret", "METRICS_TOKEN": "tok",
                              "LOKI_URL": "https://user:pw@loki.example/", "LOG_LEVEL": "INFO"})

@@ -78,7 +78,8 @@ def test_compose_file_validates_against_the_compose_spec() -> None:
 
 def test_compose_validation_rejects_a_broken_file(tmp_path: Path) -> None:
     broken = tmp_path / "docker-compose.yml"
-    broken.write_text(COMPOSE.read_text().replace("    healthcheck:\n", "    healthcheck_typo:\n", 1))
+    text = COMPOSE.read_text().replace("    healthcheck:\n", "    healthcheck_typo:\n", 1)
+    broken.write_text(text)
     run = subprocess.run([_check_jsonschema(), "--builtin-schema", "vendor.compose-spec",
                           str(broken)], capture_output=True, text=True, check=False)
     assert run.returncode != 0

@@ -14,7 +14,7 @@ from flask import Flask
 from peewee import Database
 
 from .. import config
-from .logs import LOGGER_NAME, configure, json_handler
+from .logs import configure, json_handler
 
 _LOGGED_STARTUP: set[int] = set()
 _LOKI: dict[str, Any] = {}  # one shipper per process, keyed by its settings

@@ -37,7 +37,7 @@ class _CountingLokiHandler(LokiHandler):
         self._batch_size = len(records)
         super().emit_batch(records)
 
-    def handleError(self, exc: Exception) -> None:  # type: ignore[override]  # noqa: N802
+    def handleError(self, exc: Exception) -> None:  # type: ignore[override]
         LOKI_PUSH_FAILURES.inc()
         LOG_LINES_DROPPED.labels("push_failed").inc(self._batch_size)
         super().handleError(exc)

@@ -6,7 +6,16 @@ from grafana_foundation_sdk.builders import dashboard as db
 from grafana_foundation_sdk.models.dashboard import VariableRefresh, VariableSort
 
 from .panels import (
-    JOB, LOKI, PROMETHEUS, dashboard, graph, log_panel, logql, prom, single, timeout_graph,
+    JOB,
+    LOKI,
+    PROMETHEUS,
+    dashboard,
+    graph,
+    log_panel,
+    logql,
+    prom,
+    single,
+    timeout_graph,
 )
 
 RATE = "$__rate_interval"
@@ -29,7 +38,8 @@ def _quantiles(buckets: str, by: str = "") -> list:
 def _share_not(sel: str, klass: str) -> object:
     """Share of a status class per route, as 1 - the rest (so routes without errors show 0)."""
     total = f"sum by (route) (rate(minitwit_http_requests_total{{{sel}}}[{RATE}]))"
-    rest = f'sum by (route) (rate(minitwit_http_requests_total{{{sel},status!~"{klass}.."}}[{RATE}]))'
+    others = f'{sel},status!~"{klass}.."'
+    rest = f"sum by (route) (rate(minitwit_http_requests_total{{{others}}}[{RATE}]))"
     return prom(f"1 - ({rest} or 0 * {total}) / {total}", "{{route}}")
 
 
@@ -149,7 +159,7 @@ def logs() -> db.Dashboard:
                     .with_target(logql(f"sum by (level) (rate({stream}[$__auto]))")))
         .with_panel(graph("Errors per second", "short").datasource(LOKI)
                     .with_target(logql(
-                        f'sum(rate({{app="minitwit", env=~"$env", level="error"}}[$__auto]))')))
+                        'sum(rate({app="minitwit", env=~"$env", level="error"}[$__auto]))')))
         .with_panel(log_panel("Errors (with stack traces)",
                               logql('{app="minitwit", env=~"$env", level=~"error|critical"}')))
         .with_panel(log_panel("Lines of request $request_id",
