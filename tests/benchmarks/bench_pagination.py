@@ -4,7 +4,7 @@ Seeds ``--messages`` messages (default 1,000,000; 10,000 users), then times the 
 behind page N of the public timeline, the busiest user's page and a personal timeline,
 both ways, and prints the median milliseconds and the OFFSET/keyset ratio per depth.
 
-    python -m tests.ui.bench_pagination [--messages 1000000] [--repeat 5]
+    python -m tests.benchmarks.bench_pagination [--messages 1000000] [--repeat 5]
 """
 
 from __future__ import annotations
