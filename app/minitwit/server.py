@@ -61,7 +61,7 @@ def child_exit(_server: Any, worker: Any) -> None:
     """Drop a dead worker's live gauges from the shared metric files."""
     from prometheus_client import multiprocess
 
-    multiprocess.mark_process_dead(worker.pid)
+    multiprocess.mark_process_dead(worker.pid)  # type: ignore[no-untyped-call]
 
 
 def _log_line(message: str, **fields: Any) -> str:

@@ -33,11 +33,20 @@ TARGET = 1.10
 def seed(base: str) -> None:
     """The same 20 users and 200 messages on each server."""
     for i in range(20):
-        requests.post(f"{base}/register", json={"username": f"user{i}", "email": "u@x",
-                                                "pwd": "p"}, headers=AUTH, timeout=10)
+        requests.post(
+            f"{base}/register",
+            json={"username": f"user{i}", "email": "u@x", "pwd": "p"},
+            headers=AUTH,
+            timeout=10,
+        )
     for j in range(200):
-        requests.post(f"{base}/msgs/user{j % 20}", params={"latest": j},
-                      json={"content": f"message {j}"}, headers=AUTH, timeout=10)
+        requests.post(
+            f"{base}/msgs/user{j % 20}",
+            params={"latest": j},
+            json={"content": f"message {j}"},
+            headers=AUTH,
+            timeout=10,
+        )
 
 
 def timed(base: str, path: str, count: int) -> list[float]:
@@ -74,10 +83,12 @@ def main() -> int:
         for name, env in variants.items():
             (work / name).mkdir()
             servers[name] = stack.enter_context(
-                live_minitwit(work / name, {"SECRET_KEY": "bench", **env}, workers=2))
+                live_minitwit(work / name, {"SECRET_KEY": "bench", **env}, workers=2)
+            )
             seed(servers[name].url)
         samples: dict[tuple[str, str], list[float]] = {
-            (v, p): [] for v in servers for p in ENDPOINTS}
+            (v, p): [] for v in servers for p in ENDPOINTS
+        }
         for name in servers:  # warm-up
             for path in ENDPOINTS:
                 timed(servers[name].url, path, 50)
@@ -85,7 +96,7 @@ def main() -> int:
         cpu: dict[str, float] = dict.fromkeys(servers, 0.0)
         no_loki: dict[str, list[float]] = {path: [] for path in ENDPOINTS}
         for number in range(ROUNDS):
-            order = list(servers)[number % 3:] + list(servers)[:number % 3]
+            order = list(servers)[number % 3 :] + list(servers)[: number % 3]
             for path in ENDPOINTS:
                 medians = {}
                 for name in order:  # alternate who goes first: drift hits both alike
@@ -98,10 +109,14 @@ def main() -> int:
                 no_loki[path].append(medians["no-loki"] / medians["off"])
         pushed = sum(len(s["values"]) for p in receiver.pushes for s in p["streams"])
 
-    print(f"instrumentation overhead, {ROUNDS * PER_ROUND} requests per endpoint and variant, "
-          f"2 workers each, Connection: close; {pushed} lines reached the Loki receiver")
-    print(f"{'endpoint':10} {'off p50 ms':>11} {'on p50 ms':>10} {'ratio':>7} "
-          f"{'paired':>7} {'off p90 ms':>11} {'on p90 ms':>10}")
+    print(
+        f"instrumentation overhead, {ROUNDS * PER_ROUND} requests per endpoint and variant, "
+        f"2 workers each, Connection: close; {pushed} lines reached the Loki receiver"
+    )
+    print(
+        f"{'endpoint':10} {'off p50 ms':>11} {'on p50 ms':>10} {'ratio':>7} "
+        f"{'paired':>7} {'off p90 ms':>11} {'on p90 ms':>10}"
+    )
     worst = 0.0
     for path in ENDPOINTS:
         off, on = samples[("off", path)], samples[("on", path)]
@@ -109,16 +124,24 @@ def main() -> int:
         paired = statistics.median(round_ratios[path])  # median of per-round p50 ratios
         worst = max(worst, ratio)
         p50_off, p50_on = statistics.median(off) * 1000, statistics.median(on) * 1000
-        print(f"{path:10} {p50_off:11.2f} {p50_on:10.2f}"
-              f" {ratio:7.3f} {paired:7.3f} {_p90(off) * 1000:11.2f} {_p90(on) * 1000:10.2f}")
+        print(
+            f"{path:10} {p50_off:11.2f} {p50_on:10.2f}"
+            f" {ratio:7.3f} {paired:7.3f} {_p90(off) * 1000:11.2f} {_p90(on) * 1000:10.2f}"
+        )
     per_request = {name: cpu[name] / (ROUNDS * PER_ROUND * len(ENDPOINTS)) for name in cpu}
-    print("worker CPU per request (all threads, scheduler counters): " + ", ".join(
-        f"{name} {seconds * 1e6:.0f} us" for name, seconds in per_request.items()))
-    print("breakdown, metrics + JSON logs without Loki, paired p50 ratio: " + ", ".join(
-        f"{path} {statistics.median(no_loki[path]):.3f}" for path in ENDPOINTS))
+    print(
+        "worker CPU per request (all threads, scheduler counters): "
+        + ", ".join(f"{name} {seconds * 1e6:.0f} us" for name, seconds in per_request.items())
+    )
+    print(
+        "breakdown, metrics + JSON logs without Loki, paired p50 ratio: "
+        + ", ".join(f"{path} {statistics.median(no_loki[path]):.3f}" for path in ENDPOINTS)
+    )
     verdict = "within" if worst <= TARGET else "OVER"
-    print(f"worst p50 ratio {worst:.3f}: {verdict} the +10 % target "
-          f"(machine load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
+    print(
+        f"worst p50 ratio {worst:.3f}: {verdict} the +10 % target "
+        f"(machine load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)"
+    )
     return 0
 
 

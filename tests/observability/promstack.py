@@ -24,7 +24,10 @@ PROMETHEUS_DIR = ROOT / "observability" / "prometheus"
 DASHBOARDS = ROOT / "observability" / "grafana" / "dashboards"
 # Grafana's variables, replaced by what they mean for a short test run.
 GRAFANA_VARIABLES = {
-    "$__rate_interval": "10s", "$__range": "5m", "$__interval": "5s", "$__auto": "10s",
+    "$__rate_interval": "10s",
+    "$__range": "5m",
+    "$__interval": "5s",
+    "$__auto": "10s",
     "$route": ".*",
 }
 
@@ -63,9 +66,14 @@ def running_prometheus(workdir: Path, config: dict[str, Any]) -> Iterator[str]:
     config_path.write_text(yaml.safe_dump(config))
     log = (workdir / "prometheus.log").open("w")
     process = subprocess.Popen(
-        [binary, f"--config.file={config_path}", f"--storage.tsdb.path={workdir / 'tsdb'}",
-         f"--web.listen-address=127.0.0.1:{port}"],
-        stdout=log, stderr=subprocess.STDOUT,
+        [
+            binary,
+            f"--config.file={config_path}",
+            f"--storage.tsdb.path={workdir / 'tsdb'}",
+            f"--web.listen-address=127.0.0.1:{port}",
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     try:

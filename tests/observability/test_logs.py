@@ -27,8 +27,9 @@ def json_lines(text: str) -> list[dict[str, Any]]:
 
 
 def make_app(database_url: str, **settings: Any) -> Flask:
-    app = create_app({"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "top-secret",
-                      **settings})
+    app = create_app(
+        {"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "top-secret", **settings}
+    )
 
     @app.get("/boom")
     def boom() -> str:
@@ -78,11 +79,20 @@ def test_startup_configuration_is_logged_redacted(database_url: str) -> None:
     from minitwit import config
     from minitwit.telemetry import logs
 
-    shown = config.redacted({"SECRET_KEY": "top-secret", "METRICS_TOKEN": "tok",
-                             "LOKI_URL": "https://user:pw@loki.example/", "LOG_LEVEL": "INFO"})
-    line = logs.JsonFormatter().format(logging.makeLogRecord(
-        {"msg": "startup", "config": shown, "levelname": "INFO", "name": "minitwit"}))
-    assert "top-secret" not in line and "tok\"" not in line and "pw@" not in line
+    shown = config.redacted(
+        {
+            "SECRET_KEY": "top-secret",
+            "METRICS_TOKEN": "tok",
+            "LOKI_URL": "https://user:pw@loki.example/",
+            "LOG_LEVEL": "INFO",
+        }
+    )
+    line = logs.JsonFormatter().format(
+        logging.makeLogRecord(
+            {"msg": "startup", "config": shown, "levelname": "INFO", "name": "minitwit"}
+        )
+    )
+    assert "top-secret" not in line and 'tok"' not in line and "pw@" not in line
     assert json.loads(line)["config"]["LOG_LEVEL"] == "INFO"
 
 
@@ -126,12 +136,15 @@ def test_a_loki_that_never_answers_does_not_slow_requests(database_url: str) -> 
 
 def test_a_full_queue_drops_lines_and_counts_them() -> None:
     def dropped() -> float:
-        return REGISTRY.get_sample_value("minitwit_log_lines_dropped_total",
-                                         {"reason": "queue_full"}) or 0.0
+        return (
+            REGISTRY.get_sample_value("minitwit_log_lines_dropped_total", {"reason": "queue_full"})
+            or 0.0
+        )
 
     with silent_receiver() as url:
-        shipper = LokiShipper(url, {"app": "minitwit", "env": "test"}, queue_size=5,
-                              batch_interval=60)
+        shipper = LokiShipper(
+            url, {"app": "minitwit", "env": "test"}, queue_size=5, batch_interval=60
+        )
         logger = logging.getLogger("minitwit.test-overflow")
         logger.propagate = False
         logger.addHandler(shipper)

@@ -18,11 +18,13 @@ def sample(name: str, **labels: str) -> float:
 
 def test_requests_are_labelled_by_route_template_not_path(sim: Simulator) -> None:
     sim.register("alice")
-    before = sample("minitwit_http_requests_total", method="GET", route="/msgs/<username>",
-                    status="200")
+    before = sample(
+        "minitwit_http_requests_total", method="GET", route="/msgs/<username>", status="200"
+    )
     sim.get("/msgs/alice")
-    after = sample("minitwit_http_requests_total", method="GET", route="/msgs/<username>",
-                   status="200")
+    after = sample(
+        "minitwit_http_requests_total", method="GET", route="/msgs/<username>", status="200"
+    )
     assert after - before == 1
     text = sim.client.get("/metrics").get_data(as_text=True)
     assert 'route="/msgs/<username>"' in text
@@ -39,8 +41,16 @@ def test_unmatched_paths_share_one_label(client: FlaskClient) -> None:
 
 def test_latency_histogram_has_a_bucket_at_the_simulator_timeout(client: FlaskClient) -> None:
     client.get("/latest")
-    assert sample("minitwit_http_request_duration_seconds_bucket", method="GET", route="/latest",
-                  status="200", le="0.3") >= 1
+    assert (
+        sample(
+            "minitwit_http_request_duration_seconds_bucket",
+            method="GET",
+            route="/latest",
+            status="200",
+            le="0.3",
+        )
+        >= 1
+    )
 
 
 def test_simulator_errors_are_counted_as_the_simulator_counts_them(sim: Simulator) -> None:
@@ -60,8 +70,12 @@ def test_simulator_errors_are_counted_as_the_simulator_counts_them(sim: Simulato
 
 
 def test_business_counters_follow_successful_actions(sim: Simulator) -> None:
-    names = ("minitwit_registrations_total", "minitwit_messages_posted_total",
-             "minitwit_follows_total", "minitwit_unfollows_total")
+    names = (
+        "minitwit_registrations_total",
+        "minitwit_messages_posted_total",
+        "minitwit_follows_total",
+        "minitwit_unfollows_total",
+    )
     before = [sample(n, surface="api") for n in names]
     sim.register("carol")
     sim.register("dave")
@@ -96,8 +110,14 @@ def test_build_info_and_openmetrics(client: FlaskClient) -> None:
 
 @pytest.fixture
 def token_app(database_url: str) -> Flask:
-    return create_app({"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "k",
-                       "METRICS_TOKEN": "s3cret"})
+    return create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": "k",
+            "METRICS_TOKEN": "s3cret",
+        }
+    )
 
 
 def test_metrics_token_is_required_when_set(token_app: Flask) -> None:
@@ -110,8 +130,10 @@ def test_metrics_token_is_required_when_set(token_app: Flask) -> None:
 
 
 def test_request_id_is_accepted_generated_and_returned(client: FlaskClient) -> None:
-    assert client.get("/latest", headers={"X-Request-ID": "abc-123"}).headers["X-Request-ID"] \
+    assert (
+        client.get("/latest", headers={"X-Request-ID": "abc-123"}).headers["X-Request-ID"]
         == "abc-123"
+    )
     generated = client.get("/latest").headers["X-Request-ID"]
     assert len(generated) == 32
     hostile = client.get("/latest", headers={"X-Request-ID": "x" * 500}).headers["X-Request-ID"]
@@ -125,8 +147,14 @@ def test_metrics_is_a_reserved_username(sim: Simulator) -> None:
 
 
 def test_telemetry_can_be_switched_off(database_url: str) -> None:
-    app = create_app({"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "k",
-                      "TELEMETRY_ENABLED": False})
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": "k",
+            "TELEMETRY_ENABLED": False,
+        }
+    )
     client = app.test_client()
     response = client.get("/latest")
     assert response.status_code == 200

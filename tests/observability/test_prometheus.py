@@ -49,8 +49,14 @@ def simulate(base: str, start: int, rounds: int) -> int:
             ("GET", f"/msgs/nobody-{i}", None),
         ):
             latest += 1
-            session.request(method, f"{base}{path}", params={"latest": latest}, json=body,
-                            headers={**SIMULATOR_AUTH, "Connection": "close"}, timeout=5)
+            session.request(
+                method,
+                f"{base}{path}",
+                params={"latest": latest},
+                json=body,
+                headers={**SIMULATOR_AUTH, "Connection": "close"},
+                timeout=5,
+            )
         session.get(f"{base}/latest", timeout=5)
     return latest
 
@@ -67,13 +73,24 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveServer
         config = scrape_config_for(server.url.removeprefix("http://"), token_file)
         with running_prometheus(workdir, config) as prometheus:
             simulate(server.url, 0, 8)
-            wait_for(lambda: _value(prometheus, "sum(minitwit_simulator_requests_total)") >= 40,
-                     30, "simulator requests scraped")
+            wait_for(
+                lambda: _value(prometheus, "sum(minitwit_simulator_requests_total)") >= 40,
+                30,
+                "simulator requests scraped",
+            )
             last = simulate(server.url, 1000, 4)  # a second burst, so rates see movement
-            wait_for(lambda: _value(prometheus, "max(minitwit_latest)") == last, 30,
-                     "the last burst scraped")
-            wait_for(lambda: query(prometheus, "minitwit:sli_latency_slow:ratio_rate5m")
-                     ["data"]["result"], 30, "recording rules evaluated")
+            wait_for(
+                lambda: _value(prometheus, "max(minitwit_latest)") == last,
+                30,
+                "the last burst scraped",
+            )
+            wait_for(
+                lambda: query(prometheus, "minitwit:sli_latency_slow:ratio_rate5m")["data"][
+                    "result"
+                ],
+                30,
+                "recording rules evaluated",
+            )
             yield server, prometheus
 
 
@@ -94,15 +111,19 @@ def test_rule_expression_evaluates(stack: tuple[LiveServer, str], name: str, exp
 
 
 def _prometheus_targets(panel: dict[str, Any]) -> list[str]:
-    return [t["expr"] for t in panel.get("targets", [])
-            if t.get("datasource", {}).get("type") == "prometheus"]
+    return [
+        t["expr"]
+        for t in panel.get("targets", [])
+        if t.get("datasource", {}).get("type") == "prometheus"
+    ]
 
 
 PROM_PANELS = [(board, panel) for board, panel in dashboard_panels() if _prometheus_targets(panel)]
 
 
-@pytest.mark.parametrize(("board", "panel"), PROM_PANELS,
-                         ids=[f"{b}:{p['title']}" for b, p in PROM_PANELS])
+@pytest.mark.parametrize(
+    ("board", "panel"), PROM_PANELS, ids=[f"{b}:{p['title']}" for b, p in PROM_PANELS]
+)
 def test_dashboard_panel_evaluates_and_has_data(
     stack: tuple[LiveServer, str], board: str, panel: dict[str, Any]
 ) -> None:
@@ -119,8 +140,9 @@ def test_latest_gauge_and_business_counters_reach_prometheus(
     assert _value(prometheus, "max(minitwit_latest)") == 1024  # 4 rounds of 6 after 1000
     assert _value(prometheus, 'sum(minitwit_registrations_total{surface="api"})') == 12
     assert _value(prometheus, 'sum(minitwit_unfollows_total{surface="api"})') == 12
-    statuses = _value(prometheus, 'sum(minitwit_simulator_requests_total{command="msgs_user",'
-                                  'code_class="4xx"})')
+    statuses = _value(
+        prometheus, 'sum(minitwit_simulator_requests_total{command="msgs_user",code_class="4xx"})'
+    )
     assert statuses == 12  # the unknown users' 404s
 
 
@@ -130,26 +152,36 @@ def test_metrics_add_up_across_both_workers(stack: tuple[LiveServer, str]) -> No
 
     def count() -> float:
         text = requests.get(server.url + "/metrics", headers=auth, timeout=5).text
-        lines = [line for line in text.splitlines()
-                 if line.startswith('minitwit_http_requests_total{method="GET",route="/readyz"')]
+        lines = [
+            line
+            for line in text.splitlines()
+            if line.startswith('minitwit_http_requests_total{method="GET",route="/readyz"')
+        ]
         return sum(float(line.rsplit(" ", 1)[1]) for line in lines)
 
     before = count()
     marker = "adds-up"
     for i in range(60):
-        requests.get(server.url + "/readyz", headers={"Connection": "close",
-                                                      "X-Request-ID": f"{marker}-{i}"}, timeout=5)
+        requests.get(
+            server.url + "/readyz",
+            headers={"Connection": "close", "X-Request-ID": f"{marker}-{i}"},
+            timeout=5,
+        )
     assert count() - before == 60
-    pids = {entry["pid"] for entry in _log_entries(server) if
-            str(entry.get("request_id", "")).startswith(marker)}
+    pids = {
+        entry["pid"]
+        for entry in _log_entries(server)
+        if str(entry.get("request_id", "")).startswith(marker)
+    }
     assert len(pids) == 2, f"requests were served by {pids}: both workers should have served"
 
 
 def test_metrics_refuse_a_scrape_without_the_token(stack: tuple[LiveServer, str]) -> None:
     server, _prometheus = stack
     assert requests.get(server.url + "/metrics", timeout=5).status_code == 401
-    wrong = requests.get(server.url + "/metrics", headers={"Authorization": "Bearer nope"},
-                         timeout=5)
+    wrong = requests.get(
+        server.url + "/metrics", headers={"Authorization": "Bearer nope"}, timeout=5
+    )
     assert wrong.status_code == 401
 
 
@@ -170,29 +202,44 @@ def test_promtool_checks_the_committed_config(tmp_path: Path) -> None:
             job["authorization"]["credentials_file"] = str(tmp_path / "token")
     config["rule_files"] = [str(PROMETHEUS_DIR / "rules" / "*.yml")]
     (tmp_path / "prometheus.yml").write_text(yaml.safe_dump(config))
-    result = subprocess.run([promtool, "check", "config", str(tmp_path / "prometheus.yml")],
-                            capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [promtool, "check", "config", str(tmp_path / "prometheus.yml")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_promtool_checks_the_rules() -> None:
     promtool = require_tool("promtool")
     rules = sorted(str(p) for p in (PROMETHEUS_DIR / "rules").glob("*.yml"))
-    result = subprocess.run([promtool, "check", "rules", *rules],
-                            capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [promtool, "check", "rules", *rules], capture_output=True, text=True, check=False
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_promtool_unit_tests_of_every_alert_pass() -> None:
     promtool = require_tool("promtool")
     test_files = sorted((PROMETHEUS_DIR / "tests").glob("*_test.yml"))
-    alerts = {rule["alert"] for group in yaml.safe_load(
-        (PROMETHEUS_DIR / "rules" / "alerts.yml").read_text())["groups"] for rule in group["rules"]}
-    tested = {case["alertname"] for path in test_files
-              for test in yaml.safe_load(path.read_text())["tests"]
-              for case in test.get("alert_rule_test", [])}
+    alerts = {
+        rule["alert"]
+        for group in yaml.safe_load((PROMETHEUS_DIR / "rules" / "alerts.yml").read_text())["groups"]
+        for rule in group["rules"]
+    }
+    tested = {
+        case["alertname"]
+        for path in test_files
+        for test in yaml.safe_load(path.read_text())["tests"]
+        for case in test.get("alert_rule_test", [])
+    }
     assert alerts <= tested, f"alerts without unit tests: {alerts - tested}"
-    result = subprocess.run([promtool, "test", "rules", *(p.name for p in test_files)],
-                            cwd=PROMETHEUS_DIR / "tests", capture_output=True, text=True,
-                            check=False)
+    result = subprocess.run(
+        [promtool, "test", "rules", *(p.name for p in test_files)],
+        cwd=PROMETHEUS_DIR / "tests",
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 0, result.stdout + result.stderr

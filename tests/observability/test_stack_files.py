@@ -32,15 +32,21 @@ def test_generator_check_mode_fails_on_a_stale_dashboard(tmp_path: Path) -> None
     shutil.copytree(ROOT / "observability", copy)
     stale = copy / "grafana" / "dashboards" / "slo.json"
     stale.write_text(stale.read_text().replace("error budget", "budget"))
-    run = subprocess.run([sys.executable, "-m", "observability.grafana.dashgen", "--check"],
-                         cwd=tmp_path, capture_output=True, text=True, check=False)
+    run = subprocess.run(
+        [sys.executable, "-m", "observability.grafana.dashgen", "--check"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert run.returncode == 1
     assert "slo.json" in run.stderr
 
 
 def test_dashboards_use_only_provisioned_datasources() -> None:
     provisioned = yaml.safe_load(
-        (GRAFANA / "provisioning" / "datasources" / "datasources.yml").read_text())
+        (GRAFANA / "provisioning" / "datasources" / "datasources.yml").read_text()
+    )
     uids = {source["uid"] for source in provisioned["datasources"]}
     used = set()
     for path in (GRAFANA / "dashboards").glob("*.json"):
@@ -71,8 +77,12 @@ def _check_jsonschema() -> str:
 
 
 def test_compose_file_validates_against_the_compose_spec() -> None:
-    run = subprocess.run([_check_jsonschema(), "--builtin-schema", "vendor.compose-spec",
-                          str(COMPOSE)], capture_output=True, text=True, check=False)
+    run = subprocess.run(
+        [_check_jsonschema(), "--builtin-schema", "vendor.compose-spec", str(COMPOSE)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert run.returncode == 0, run.stdout + run.stderr
 
 
@@ -80,8 +90,12 @@ def test_compose_validation_rejects_a_broken_file(tmp_path: Path) -> None:
     broken = tmp_path / "docker-compose.yml"
     text = COMPOSE.read_text().replace("    healthcheck:\n", "    healthcheck_typo:\n", 1)
     broken.write_text(text)
-    run = subprocess.run([_check_jsonschema(), "--builtin-schema", "vendor.compose-spec",
-                          str(broken)], capture_output=True, text=True, check=False)
+    run = subprocess.run(
+        [_check_jsonschema(), "--builtin-schema", "vendor.compose-spec", str(broken)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert run.returncode != 0
 
 

@@ -20,22 +20,29 @@ pytestmark = pytest.mark.live
 def plant_stale_metrics(folder: Path) -> None:
     """Leave metric files behind, as a killed earlier run would."""
     folder.mkdir(parents=True)
-    script = ("from minitwit.telemetry import metrics as m; "
-              "m.HTTP_REQUESTS.labels('GET', '/stale-from-last-run', '200').inc(5)")
-    subprocess.run([sys.executable, "-c", script], check=True,
-                   env={**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(folder)})
+    script = (
+        "from minitwit.telemetry import metrics as m; "
+        "m.HTTP_REQUESTS.labels('GET', '/stale-from-last-run', '200').inc(5)"
+    )
+    subprocess.run(
+        [sys.executable, "-c", script],
+        check=True,
+        env={**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(folder)},
+    )
     assert list(folder.glob("counter_*.db"))
 
 
 def readyz_count(base: str) -> float:
     text = requests.get(base + "/metrics", timeout=5).text
-    return sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines()
-               if line.startswith('minitwit_http_requests_total{method="GET",route="/readyz"'))
+    return sum(
+        float(line.rsplit(" ", 1)[1])
+        for line in text.splitlines()
+        if line.startswith('minitwit_http_requests_total{method="GET",route="/readyz"')
+    )
 
 
 def worker_pids(master: int) -> list[int]:
-    return [int(pid) for pid in
-            Path(f"/proc/{master}/task/{master}/children").read_text().split()]
+    return [int(pid) for pid in Path(f"/proc/{master}/task/{master}/children").read_text().split()]
 
 
 def test_stale_files_are_cleared_and_counts_survive_a_killed_worker(tmp_path: Path) -> None:

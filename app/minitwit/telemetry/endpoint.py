@@ -30,8 +30,9 @@ def metrics() -> Response:
 
 def _bearer_matches(token: str) -> bool:
     scheme, _, offered = request.headers.get("Authorization", "").partition(" ")
-    return scheme.lower() == "bearer" and hmac.compare_digest(offered.strip().encode(),
-                                                              token.encode())
+    return scheme.lower() == "bearer" and hmac.compare_digest(
+        offered.strip().encode(), token.encode()
+    )
 
 
 def _registry() -> CollectorRegistry:
@@ -40,5 +41,5 @@ def _registry() -> CollectorRegistry:
     if not folder:
         return REGISTRY
     registry = CollectorRegistry()
-    MultiProcessCollector(registry, path=folder)
+    MultiProcessCollector(registry, path=folder)  # type: ignore[no-untyped-call]
     return registry

@@ -61,8 +61,14 @@ def record_request(req: Request, response: Response, logger: logging.Logger) -> 
     m.HTTP_REQUESTS.labels(*labels).inc()
     m.HTTP_DURATION.labels(*labels).observe(seconds)
 
-    fields = {"method": req.method, "route": route, "path": req.path, "status": status,
-              "duration_ms": round(seconds * 1000, 3), "request_id": request_id}
+    fields = {
+        "method": req.method,
+        "route": route,
+        "path": req.path,
+        "status": status,
+        "duration_ms": round(seconds * 1000, 3),
+        "request_id": request_id,
+    }
     command = command_of(req)
     if command is not None:
         fields["command"] = command
@@ -73,8 +79,9 @@ def record_request(req: Request, response: Response, logger: logging.Logger) -> 
     logger.log(level, "request", extra={"fields": fields})
 
 
-def record_simulator(req: Request, response: Response, command: str, seconds: float,
-                     fields: dict[str, object]) -> None:
+def record_simulator(
+    req: Request, response: Response, command: str, seconds: float, fields: dict[str, object]
+) -> None:
     """Simulator view of a request: command counters, errors, business events, latest."""
     status = response.status_code
     m.SIMULATOR_REQUESTS.labels(command, code_class(status)).inc()

@@ -28,7 +28,7 @@ PUSH_PATH = "/loki/api/v1/push"
 ERROR_LOGGER = "waylay.loglog"  # where logging_loki reports failed pushes
 
 
-class _CountingLokiHandler(LokiHandler):
+class _CountingLokiHandler(LokiHandler):  # type: ignore[misc]  # untyped library
     """LokiHandler that counts failed pushes and the lines they lose."""
 
     _batch_size = 0
@@ -37,7 +37,7 @@ class _CountingLokiHandler(LokiHandler):
         self._batch_size = len(records)
         super().emit_batch(records)
 
-    def handleError(self, exc: Exception) -> None:  # type: ignore[override]
+    def handleError(self, exc: Exception) -> None:
         LOKI_PUSH_FAILURES.inc()
         LOG_LINES_DROPPED.labels("push_failed").inc(self._batch_size)
         super().handleError(exc)
@@ -46,15 +46,23 @@ class _CountingLokiHandler(LokiHandler):
 class LokiShipper(logging.Handler):
     """A non-blocking handler: a bounded buffer in front, a batching Loki pusher behind."""
 
-    def __init__(self, url: str, labels: dict[str, str], queue_size: int = QUEUE_SIZE,
-                 batch_interval: float = BATCH_INTERVAL) -> None:
+    def __init__(
+        self,
+        url: str,
+        labels: dict[str, str],
+        queue_size: int = QUEUE_SIZE,
+        batch_interval: float = BATCH_INTERVAL,
+    ) -> None:
         super().__init__()
         self.setFormatter(JsonFormatter())
         self.capacity = queue_size
         self.interval = batch_interval
         self.buffer: collections.deque[logging.LogRecord] = collections.deque()
         self.pusher = _CountingLokiHandler(
-            url=push_url(url), tags=dict(labels), level_tag="level", logger_tag=None,
+            url=push_url(url),
+            tags=dict(labels),
+            level_tag="level",
+            logger_tag=None,
             timeout=TIMEOUT,
         )
         self.pusher.setFormatter(self.formatter)
@@ -75,7 +83,7 @@ class LokiShipper(logging.Handler):
     def push_pending(self) -> None:
         """Push everything buffered now, in batches (called by the pusher thread)."""
         while self.buffer:
-            batch = []
+            batch: list[logging.LogRecord] = []
             while self.buffer and len(batch) < BATCH_SIZE:
                 batch.append(self.buffer.popleft())
             self.pusher.emit_batch(batch)

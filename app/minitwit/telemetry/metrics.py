@@ -18,7 +18,14 @@ DB_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1
 
 UNMATCHED_ROUTE = "unmatched"
 SIMULATOR_COMMANDS = (
-    "latest", "register", "tweet", "follow", "unfollow", "msgs", "msgs_user", "fllws_user",
+    "latest",
+    "register",
+    "tweet",
+    "follow",
+    "unfollow",
+    "msgs",
+    "msgs_user",
+    "fllws_user",
 )
 SIMULATOR_ERROR_REASONS = ("timeout", "status")
 SURFACES = ("api", "web")

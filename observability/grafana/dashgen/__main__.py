@@ -11,8 +11,11 @@ def main(argv: list[str]) -> int:
     """Write (default) or check (``--check``) the generated dashboards."""
     rendered = render()
     if "--check" in argv:
-        stale = [name for name, text in rendered.items()
-                 if not (OUTPUT / name).exists() or (OUTPUT / name).read_text() != text]
+        stale = [
+            name
+            for name, text in rendered.items()
+            if not (OUTPUT / name).exists() or (OUTPUT / name).read_text() != text
+        ]
         extra = sorted(p.name for p in OUTPUT.glob("*.json") if p.name not in rendered)
         for name in stale + extra:
             print(f"stale or unexpected: {OUTPUT / name}", file=sys.stderr)

@@ -32,18 +32,31 @@ def logql(expr: str, ref: str = "A") -> loki.Dataquery:
 
 def thresholds(*steps: tuple[float | None, str]) -> db.ThresholdsConfig:
     """Absolute thresholds, the first step from -infinity (None)."""
-    return db.ThresholdsConfig().mode(ThresholdsMode.ABSOLUTE).steps(
-        [Threshold(value=value, color=color) for value, color in steps]
+    return (
+        db.ThresholdsConfig()
+        .mode(ThresholdsMode.ABSOLUTE)
+        .steps([Threshold(value=value, color=color) for value, color in steps])
     )
 
 
-def graph(title: str, unit: str, *queries: prometheus.Dataquery, width: int = 12,
-          description: str = "") -> timeseries.Panel:
+def graph(
+    title: str, unit: str, *queries: prometheus.Dataquery, width: int = 12, description: str = ""
+) -> timeseries.Panel:
     """A time series panel."""
     panel = (
-        timeseries.Panel().title(title).unit(unit).datasource(PROMETHEUS).span(width).height(8)
-        .legend(cb.VizLegendOptions().show_legend(True).display_mode(common.LegendDisplayMode.TABLE)
-                .placement(common.LegendPlacement.BOTTOM).calcs(["lastNotNull", "max"]))
+        timeseries.Panel()
+        .title(title)
+        .unit(unit)
+        .datasource(PROMETHEUS)
+        .span(width)
+        .height(8)
+        .legend(
+            cb.VizLegendOptions()
+            .show_legend(True)
+            .display_mode(common.LegendDisplayMode.TABLE)
+            .placement(common.LegendPlacement.BOTTOM)
+            .calcs(["lastNotNull", "max"])
+        )
     )
     if description:
         panel = panel.description(description)
@@ -55,34 +68,59 @@ def graph(title: str, unit: str, *queries: prometheus.Dataquery, width: int = 12
 def timeout_graph(title: str, *queries: prometheus.Dataquery) -> timeseries.Panel:
     """A latency graph with the simulator's 0.3 s timeout drawn as a red line."""
     return (
-        graph(title, "s", *queries,
-              description="Dashed red line: the simulator's 0.3 s timeout.")
+        graph(title, "s", *queries, description="Dashed red line: the simulator's 0.3 s timeout.")
         .thresholds(thresholds((None, "green"), (SIMULATOR_TIMEOUT, "red")))
-        .thresholds_style(cb.GraphThresholdsStyleConfig().mode(common.GraphThresholdsStyleMode.DASHED))
+        .thresholds_style(
+            cb.GraphThresholdsStyleConfig().mode(common.GraphThresholdsStyleMode.DASHED)
+        )
     )
 
 
-def single(title: str, unit: str, query: prometheus.Dataquery, width: int = 6,
-           steps: tuple[tuple[float | None, str], ...] = ((None, "blue"),)) -> stat.Panel:
+def single(
+    title: str,
+    unit: str,
+    query: prometheus.Dataquery,
+    width: int = 6,
+    steps: tuple[tuple[float | None, str], ...] = ((None, "blue"),),
+) -> stat.Panel:
     """A single-value stat panel."""
     return (
-        stat.Panel().title(title).unit(unit).datasource(PROMETHEUS).span(width).height(4)
-        .with_target(query).thresholds(thresholds(*steps))
+        stat.Panel()
+        .title(title)
+        .unit(unit)
+        .datasource(PROMETHEUS)
+        .span(width)
+        .height(4)
+        .with_target(query)
+        .thresholds(thresholds(*steps))
     )
 
 
 def log_panel(title: str, query: loki.Dataquery, width: int = 24) -> logs.Panel:
     """A Loki log lines panel."""
     return (
-        logs.Panel().title(title).datasource(LOKI).span(width).height(12).with_target(query)
-        .show_time(True).wrap_log_message(True).enable_log_details(True)
-        .prettify_log_message(False).sort_order(common.LogsSortOrder.DESCENDING)
+        logs.Panel()
+        .title(title)
+        .datasource(LOKI)
+        .span(width)
+        .height(12)
+        .with_target(query)
+        .show_time(True)
+        .wrap_log_message(True)
+        .enable_log_details(True)
+        .prettify_log_message(False)
+        .sort_order(common.LogsSortOrder.DESCENDING)
     )
 
 
 def dashboard(uid: str, title: str, tags: list[str]) -> db.Dashboard:
     """A dashboard with the stack's common settings."""
     return (
-        db.Dashboard(title).uid(uid).tags(["minitwit", *tags]).refresh("30s")
-        .time("now-1h", "now").timezone("utc").editable()
+        db.Dashboard(title)
+        .uid(uid)
+        .tags(["minitwit", *tags])
+        .refresh("30s")
+        .time("now-1h", "now")
+        .timezone("utc")
+        .editable()
     )
