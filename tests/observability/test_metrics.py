@@ -39,6 +39,14 @@ def test_unmatched_paths_share_one_label(client: FlaskClient) -> None:
     assert after - before == 2
 
 
+def test_unknown_methods_share_one_label(client: FlaskClient) -> None:
+    before = sample("minitwit_http_requests_total", method="other", route="unmatched", status="405")
+    client.open("/latest", method="BREW")
+    client.open("/latest", method="PROPFIND")
+    after = sample("minitwit_http_requests_total", method="other", route="unmatched", status="405")
+    assert after - before == 2
+
+
 def test_latency_histogram_has_a_bucket_at_the_simulator_timeout(client: FlaskClient) -> None:
     client.get("/latest")
     assert (

@@ -14,6 +14,7 @@ from .simulator import code_class, command_of, error_reason
 
 REQUEST_ID_HEADER = "X-Request-ID"
 _MAX_LATEST = 2**63 - 1
+_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 _SAFE_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 _WEB_ACTIONS = {
     "web.follow_user": m.FOLLOWS,
@@ -57,7 +58,8 @@ def record_request(req: Request, response: Response, logger: logging.Logger) -> 
     response.headers[REQUEST_ID_HEADER] = request_id
     route = req.url_rule.rule if req.url_rule is not None else m.UNMATCHED_ROUTE
     status = response.status_code
-    labels = (req.method, route, str(status))
+    method = req.method if req.method in _METHODS else "other"  # clients may send any token
+    labels = (method, route, str(status))
     m.HTTP_REQUESTS.labels(*labels).inc()
     m.HTTP_DURATION.labels(*labels).observe(seconds)
 
