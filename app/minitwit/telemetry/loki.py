@@ -9,11 +9,12 @@ inuits-python-logging-loki's handler, which posts with connect and read timeouts
 from __future__ import annotations
 
 import collections
-import copy
 import logging
 import threading
 import time
+from typing import Any
 
+from logging_loki.emitter import LokiEmitter
 from logging_loki.handlers import LokiHandler
 
 from .logs import JsonFormatter
@@ -28,12 +29,56 @@ PUSH_PATH = "/loki/api/v1/push"
 ERROR_LOGGER = "waylay.loglog"  # where logging_loki reports failed pushes
 
 
+class _GroupingEmitter(LokiEmitter):  # type: ignore[misc]  # untyped library
+    """LokiEmitter that sends one stream per label set (not one per line) and copies less."""
+
+    def build_tags(self, record: Any, line: str) -> dict[str, str]:
+        return {**self.tags, self.level_tag: record.levelname.lower()}
+
+    def emit_batch(self, records: list[tuple[Any, str]]) -> None:
+        streams: dict[tuple[tuple[str, str], ...], list[list[str]]] = {}
+        for record, line in records:
+            key = tuple(sorted(self.build_tags(record, line).items()))
+            streams.setdefault(key, []).append([str(int(record.created * 1e9)), line])
+        payload = {"streams": [{"stream": dict(k), "values": v} for k, v in streams.items()]}
+        self._post_to_loki(payload)
+
+
+class _Line:
+    """What the pusher needs of a log record: level, time and the formatted JSON line."""
+
+    __slots__ = ("created", "json_line", "levelname")
+
+    def __init__(self, record: logging.LogRecord, line: str) -> None:
+        self.levelname, self.created, self.json_line = record.levelname, record.created, line
+
+
 class _CountingLokiHandler(LokiHandler):  # type: ignore[misc]  # untyped library
     """LokiHandler that counts failed pushes and the lines they lose."""
 
     _batch_size = 0
+    emitter: Any
 
-    def emit_batch(self, records: list[logging.LogRecord]) -> None:
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        old = self.emitter
+        self.emitter = _GroupingEmitter(
+            old.url,
+            old.tags,
+            old.headers,
+            old.auth,
+            old.as_json,
+            None,
+            old.level_tag,
+            None,
+            old.verify,
+            timeout=old.timeout,
+        )
+
+    def format(self, record: Any) -> str:
+        return str(record.json_line)
+
+    def emit_batch(self, records: list[_Line]) -> None:
         self._batch_size = len(records)
         super().emit_batch(records)
 
@@ -57,7 +102,7 @@ class LokiShipper(logging.Handler):
         self.setFormatter(JsonFormatter())
         self.capacity = queue_size
         self.interval = batch_interval
-        self.buffer: collections.deque[logging.LogRecord] = collections.deque()
+        self.buffer: collections.deque[_Line] = collections.deque()
         self.pusher = _CountingLokiHandler(
             url=push_url(url),
             tags=dict(labels),
@@ -75,15 +120,12 @@ class LokiShipper(logging.Handler):
         if len(self.buffer) >= self.capacity:
             LOG_LINES_DROPPED.labels("queue_full").inc()
             return
-        self.format(record)
-        light = copy.copy(record)
-        light.args, light.exc_info, light.exc_text, light.stack_info = None, None, None, None
-        self.buffer.append(light)  # deque.append is atomic: no lock, no wake-up
+        self.buffer.append(_Line(record, self.format(record)))  # atomic: no lock, no wake-up
 
     def push_pending(self) -> None:
         """Push everything buffered now, in batches (called by the pusher thread)."""
         while self.buffer:
-            batch: list[logging.LogRecord] = []
+            batch: list[_Line] = []
             while self.buffer and len(batch) < BATCH_SIZE:
                 batch.append(self.buffer.popleft())
             self.pusher.emit_batch(batch)
