@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import re
 import time
+from typing import Any
 
 from flask import Flask, Request, Response, g, request
 
@@ -59,9 +61,9 @@ def record_request(req: Request, response: Response, logger: logging.Logger) -> 
     route = req.url_rule.rule if req.url_rule is not None else m.UNMATCHED_ROUTE
     status = response.status_code
     method = req.method if req.method in _METHODS else "other"  # clients may send any token
-    labels = (method, route, str(status))
-    m.HTTP_REQUESTS.labels(*labels).inc()
-    m.HTTP_DURATION.labels(*labels).observe(seconds)
+    counter, histogram = _http_children(method, route, str(status))
+    counter.inc()
+    histogram.observe(seconds)
 
     fields = {
         "method": req.method,
@@ -78,7 +80,19 @@ def record_request(req: Request, response: Response, logger: logging.Logger) -> 
     else:
         record_web_action(req, response)
     level = logging.ERROR if status >= 500 else logging.INFO
-    logger.log(level, "request", extra={"fields": fields})
+    if logger.isEnabledFor(level):  # makeRecord + handle: no caller lookup for this line
+        record = logger.makeRecord(logger.name, level, "", 0, "request", (), None)
+        record.fields = fields
+        logger.handle(record)
+
+
+@functools.lru_cache(maxsize=4096)  # label sets are bounded: methods x routes x statuses
+def _http_children(method: str, route: str, status: str) -> tuple[Any, Any]:
+    """The request counter and histogram children for one label set."""
+    return (
+        m.HTTP_REQUESTS.labels(method, route, status),
+        m.HTTP_DURATION.labels(method, route, status),
+    )
 
 
 def record_simulator(
