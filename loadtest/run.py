@@ -36,7 +36,7 @@ def wait_ready(url: str, process: subprocess.Popen[bytes], timeout: float = 60) 
         if process.poll() is not None:
             raise SystemExit(f"minitwit serve exited with {process.returncode}")
         try:
-            with urlopen(url + "/readyz", timeout=1) as response:  # noqa: S310 - loopback only
+            with urlopen(url + "/readyz", timeout=1) as response:  # noqa: S310  # nosec B310: loopback URL we built
                 if response.status == 200:
                     return
         except (URLError, OSError):
