@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
 from peewee import (
     AutoField,
@@ -165,9 +165,10 @@ class Message(BaseModel):
         return (self.pub_date, self.id)
 
     @staticmethod
-    def as_api(query: ModelSelect) -> list[dict[str, Any]]:
+    def as_api(query: ModelSelect[Message]) -> list[dict[str, Any]]:
         """The simulator API's shape of the messages a query selects (no model objects built)."""
-        rows = query.select(Message.text, Message.pub_date, User.username).tuples()
+        selected = query.select(Message.text, Message.pub_date, User.username).tuples()
+        rows = cast("Iterable[tuple[str, int, str]]", selected)  # .tuples() yields plain tuples
         return [{"content": text, "pub_date": date, "user": user} for text, date, user in rows]
 
 
