@@ -18,9 +18,13 @@ SYMILAR_MIN_LINES = "6"
 VULTURE_IGNORE_DECORATORS = (
     "@*.get,@*.post,@*.put,@*.patch,@*.delete,@*.route,@*.before_request,"
     "@*.after_request,@*.teardown_request,@*.errorhandler,@*.command,@*.group,"
+    "@*.before_app_request,@*.after_app_request,@*.app_errorhandler,"
     "@*.context_processor,@*.template_filter,@*.app_template_filter,@*.fixture"
 )
-VULTURE_IGNORE_NAMES = "Meta,table_name,primary_key,indexes,session_interface,load_config,load"
+VULTURE_IGNORE_NAMES = (
+    "Meta,table_name,primary_key,indexes,legacy_table_names,session_interface,"
+    "get_cookie_secure,load_config,load"
+)
 
 
 @dataclass
