@@ -67,7 +67,7 @@ class Results:
     tests_passed: bool = True
     tests_outcome: str = ""
     ruff: list[Finding] = field(default_factory=list)
-    unformatted: list[str] = field(default_factory=list)
+    unformatted: list[Finding] = field(default_factory=list)
     mypy: list[Finding] = field(default_factory=list)
     blocks: list[Block] = field(default_factory=list)
     maintainability: dict[str, float] = field(default_factory=dict)

@@ -47,13 +47,11 @@ def parse_ruff(text: str, root: Path) -> list[Finding]:
     ]
 
 
-def parse_ruff_format(text: str, root: Path) -> list[str]:
-    """Files that ``ruff format --check`` would reformat."""
-    prefix = "Would reformat: "
+def parse_ruff_format(text: str, root: Path) -> list[Finding]:
+    """Files that ``ruff format --check --output-format json`` would reformat (first change)."""
     return [
-        relative(line[len(prefix) :].strip(), root)
-        for line in text.splitlines()
-        if line.startswith(prefix)
+        Finding("ruff-format", f.path, f.line, "format", "file would be reformatted")
+        for f in parse_ruff(text, root)
     ]
 
 

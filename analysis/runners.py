@@ -91,8 +91,8 @@ def run_ruff(root: Path, results: Results) -> None:
     """Lint findings and unformatted files over the whole repository."""
     check = run(["ruff", "check", "--output-format", "json", "--no-fix", "."], root)
     results.ruff = parsers.parse_ruff(check.stdout, root)
-    fmt = run(["ruff", "format", "--check", "."], root)
-    results.unformatted = parsers.parse_ruff_format(fmt.stdout + fmt.stderr, root)
+    fmt = run(["ruff", "format", "--check", "--output-format", "json", "."], root)
+    results.unformatted = parsers.parse_ruff_format(fmt.stdout, root)
 
 
 def run_mypy(root: Path, results: Results) -> None:

@@ -59,10 +59,7 @@ def all_findings(results: Results) -> list[Finding]:
     """Every finding of the run, sorted by file and line."""
     found = [
         *results.ruff,
-        *(
-            Finding("ruff-format", p, 1, "format", "would be reformatted")
-            for p in results.unformatted
-        ),
+        *results.unformatted,
         *results.mypy,
         *complexity_findings(results.blocks),
         *duplicate_findings(results),
@@ -107,7 +104,7 @@ def summarise(results: Results) -> dict[str, Any]:
         "tests_outcome": results.tests_outcome,
         "coverage_branch_percent": round(results.coverage_percent or 0.0, 2),
         "ruff_findings": len(results.ruff),
-        "ruff_unformatted_files": len(results.unformatted),
+        "ruff_unformatted_files": len({f.path for f in results.unformatted}),
         "mypy_errors": len(results.mypy),
         "worst_complexity": worst,
         "complex_blocks": len(complexity_findings(results.blocks)),

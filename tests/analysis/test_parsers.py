@@ -51,8 +51,20 @@ def test_ruff_json_paths_become_relative_to_the_root() -> None:
 
 
 def test_ruff_format_check_lists_the_files_it_would_reformat() -> None:
-    text = "Would reformat: tests/test_web.py\nWould reformat: /repo/a.py\n2 files would be changed"
-    assert parsers.parse_ruff_format(text, ROOT) == ["tests/test_web.py", "a.py"]
+    text = json.dumps(
+        [
+            {
+                "code": "unformatted",
+                "message": "File would be reformatted",
+                "filename": "/repo/security/audit.py",
+                "location": {"row": 18, "column": 68},
+            }
+        ]
+    )
+    findings = parsers.parse_ruff_format(text, ROOT)
+    assert [(f.tool, f.path, f.line, f.code) for f in findings] == [
+        ("ruff-format", "security/audit.py", 18, "format")
+    ]
 
 
 def test_radon_cc_yields_functions_methods_and_closures_but_not_class_sums() -> None:

@@ -18,7 +18,7 @@ def sample() -> Results:
         coverage_percent=90.0,
         tests_outcome="12 passed",
         ruff=[Finding("ruff", f"{PKG}/a.py", 3, "E501", "Line too long <script>")],
-        unformatted=["tests/test_x.py"],
+        unformatted=[Finding("ruff-format", "tests/test_x.py", 4, "format", "reformat")],
         mypy=[Finding("mypy", f"{PKG}/b.py", 9, "no-any-return", "Returning Any")],
         blocks=[
             Block(f"{PKG}/a.py", "simple", 1, 2, "A"),
@@ -38,6 +38,7 @@ def test_summary_holds_the_keys_other_tools_read_with_their_types() -> None:
     assert isinstance(figures["coverage_branch_percent"], float)
     assert figures["coverage_branch_percent"] == 90.0
     assert (figures["ruff_findings"], figures["mypy_errors"]) == (1, 1)
+    assert figures["ruff_unformatted_files"] == 1
     assert figures["worst_complexity"] == "D"
     assert figures["complex_blocks"] == 2
     assert figures["duplicated_lines_percent"] == 4.0
