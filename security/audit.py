@@ -15,7 +15,9 @@ from .findings import FAILED, RAN, Finding, ToolRun
 NOT_AUDITED = "not audited: advisory service unreachable"
 UNREACHABLE = re.compile(
     r"ConnectionError|Max retries exceeded|NameResolutionError|Failed to resolve|"
-    r"timed out|Temporary failure in name resolution|ServiceError", re.IGNORECASE)
+    r"timed out|Temporary failure in name resolution|ServiceError",
+    re.IGNORECASE,
+)
 
 
 def _canonical(name: str) -> str:
@@ -39,8 +41,9 @@ def runtime_closure(distribution: str = "minitwit") -> dict[str, str]:
     return dict(sorted(pins.items()))
 
 
-def package_status(report: dict[str, Any] | None, pins: dict[str, str],
-                   unreachable: bool) -> dict[str, str]:
+def package_status(
+    report: dict[str, Any] | None, pins: dict[str, str], unreachable: bool
+) -> dict[str, str]:
     """One line per package: its vulnerabilities, 'no known vulnerabilities' or not audited."""
     if report is None or unreachable:
         return {f"{name}=={version}": NOT_AUDITED for name, version in pins.items()}
@@ -65,16 +68,18 @@ def parse(report: dict[str, Any]) -> list[Finding]:
     for dep in report.get("dependencies", []):
         for vuln in dep.get("vulns", []):
             fixes = vuln.get("fix_versions") or []
-            findings.append(Finding(
-                tool="pip-audit",
-                rule=str(vuln.get("id", "?")),
-                severity="high" if fixes else "medium",
-                title=f"{dep.get('name')} {dep.get('version')}: "
-                      f"{(vuln.get('description') or '').strip()[:200]}",
-                location=f"{_canonical(dep.get('name', '?'))}=={dep.get('version', '?')}",
-                evidence=", ".join(vuln.get("aliases") or []),
-                fix=f"Upgrade to {', '.join(fixes)}" if fixes else "No fixed release yet.",
-            ))
+            findings.append(
+                Finding(
+                    tool="pip-audit",
+                    rule=str(vuln.get("id", "?")),
+                    severity="high" if fixes else "medium",
+                    title=f"{dep.get('name')} {dep.get('version')}: "
+                    f"{(vuln.get('description') or '').strip()[:200]}",
+                    location=f"{_canonical(dep.get('name', '?'))}=={dep.get('version', '?')}",
+                    evidence=", ".join(vuln.get("aliases") or []),
+                    fix=f"Upgrade to {', '.join(fixes)}" if fixes else "No fixed release yet.",
+                )
+            )
     return findings
 
 
@@ -85,8 +90,24 @@ def run(ctx: Context) -> ToolRun:
     requirements.write_text("".join(f"{name}=={version}\n" for name, version in pins.items()))
     report_path, log = ctx.raw("pip-audit.json"), ctx.raw("pip-audit.log")
     code, seconds = run_command(
-        [ctx.python, "-m", "pip_audit", "-r", str(requirements), "--no-deps", "--disable-pip",
-         "-f", "json", "-o", str(report_path), "--progress-spinner", "off"], log, 300)
+        [
+            ctx.python,
+            "-m",
+            "pip_audit",
+            "-r",
+            str(requirements),
+            "--no-deps",
+            "--disable-pip",
+            "-f",
+            "json",
+            "-o",
+            str(report_path),
+            "--progress-spinner",
+            "off",
+        ],
+        log,
+        300,
+    )
     output = log.read_text(errors="replace")
     unreachable = bool(UNREACHABLE.search(output))
     report = json.loads(report_path.read_text()) if report_path.exists() else None
@@ -94,16 +115,38 @@ def run(ctx: Context) -> ToolRun:
         return ToolRun("pip-audit", FAILED, f"exit code {code}, see raw/pip-audit.log", seconds)
     sbom = ctx.out / "sbom.cdx.json"
     sbom_code, sbom_seconds = run_command(
-        [ctx.python, "-m", "cyclonedx_py", "requirements", str(requirements),
-         "--pyproject", str(ctx.root / "pyproject.toml"), "--of", "JSON",
-         "--output-reproducible", "-o", str(sbom)], ctx.raw("cyclonedx.log"), 120)
+        [
+            ctx.python,
+            "-m",
+            "cyclonedx_py",
+            "requirements",
+            str(requirements),
+            "--pyproject",
+            str(ctx.root / "pyproject.toml"),
+            "--of",
+            "JSON",
+            "--output-reproducible",
+            "-o",
+            str(sbom),
+        ],
+        ctx.raw("cyclonedx.log"),
+        120,
+    )
     status = package_status(report, pins, unreachable)
-    run = ToolRun("pip-audit", RAN, "", seconds + sbom_seconds,
-                  parse(report) if report and not unreachable else [],
-                  [str(report_path.relative_to(ctx.out))] if report else [])
+    run = ToolRun(
+        "pip-audit",
+        RAN,
+        "",
+        seconds + sbom_seconds,
+        parse(report) if report and not unreachable else [],
+        [str(report_path.relative_to(ctx.out))] if report else [],
+    )
     not_audited = sum(value.startswith(NOT_AUDITED) for value in status.values())
-    run.reason = (f"{not_audited} of {len(status)} packages {NOT_AUDITED}" if not_audited
-                  else f"audited {len(status)} runtime packages")
+    run.reason = (
+        f"{not_audited} of {len(status)} packages {NOT_AUDITED}"
+        if not_audited
+        else f"audited {len(status)} runtime packages"
+    )
     run.notes = [f"{package}: {text}" for package, text in status.items()]
     if sbom_code == 0 and sbom.exists():
         run.artefacts.append(sbom.name)

@@ -21,17 +21,19 @@ def parse(report: dict[str, Any], root: Path | None = None) -> list[Finding]:
         if root is not None and Path(filename).is_absolute():
             with contextlib.suppress(ValueError):
                 filename = str(Path(filename).relative_to(root))
-        findings.append(Finding(
-            tool="bandit",
-            rule=f"{result.get('test_id', '?')}-{result.get('test_name', '')}".rstrip("-"),
-            severity=normalise_severity(result.get("issue_severity")),
-            title=str(result.get("issue_text", "")),
-            location=filename.removeprefix("./"),
-            line=result.get("line_number"),
-            evidence=str(result.get("code", "")).strip()[:400],
-            fix=f"See {result.get('more_info', 'the bandit docs')} "
+        findings.append(
+            Finding(
+                tool="bandit",
+                rule=f"{result.get('test_id', '?')}-{result.get('test_name', '')}".rstrip("-"),
+                severity=normalise_severity(result.get("issue_severity")),
+                title=str(result.get("issue_text", "")),
+                location=filename.removeprefix("./"),
+                line=result.get("line_number"),
+                evidence=str(result.get("code", "")).strip()[:400],
+                fix=f"See {result.get('more_info', 'the bandit docs')} "
                 f"(confidence {str(result.get('issue_confidence', '?')).lower()}).",
-        ))
+            )
+        )
     return findings
 
 
@@ -40,10 +42,12 @@ def run(ctx: Context) -> ToolRun:
     targets = [name for name in TARGETS if (ctx.root / name).exists()]
     report, sarif = ctx.raw("bandit.json"), ctx.raw("bandit.sarif")
     base = [ctx.python, "-m", "bandit", "-c", "pyproject.toml", "-r", *targets, "-q"]
-    code, seconds = run_command([*base, "-f", "json", "-o", str(report)],
-                                ctx.raw("bandit.log"), 300, cwd=ctx.root)
-    extra, more = run_command([*base, "-f", "sarif", "-o", str(sarif)],
-                              ctx.raw("bandit-sarif.log"), 300, cwd=ctx.root)
+    code, seconds = run_command(
+        [*base, "-f", "json", "-o", str(report)], ctx.raw("bandit.log"), 300, cwd=ctx.root
+    )
+    extra, more = run_command(
+        [*base, "-f", "sarif", "-o", str(sarif)], ctx.raw("bandit-sarif.log"), 300, cwd=ctx.root
+    )
     seconds += more
     # bandit exits 1 when it found something; anything else without a report is a failure.
     if code not in (0, 1) or not report.exists():

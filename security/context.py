@@ -40,7 +40,10 @@ class Context:
 
 
 def run_command(
-    argv: Sequence[str], log: Path, timeout: float, cwd: Path | None = None,
+    argv: Sequence[str],
+    log: Path,
+    timeout: float,
+    cwd: Path | None = None,
     env: dict[str, str] | None = None,
 ) -> tuple[int, float]:
     """Run a tool with its output in ``log``; return (exit code, seconds). 124 on timeout."""
@@ -48,8 +51,13 @@ def run_command(
     with log.open("w") as sink:
         try:
             completed = subprocess.run(  # noqa: S603 - argv built by the pipeline, no shell
-                list(argv), stdout=sink, stderr=subprocess.STDOUT, cwd=cwd, env=env,
-                timeout=timeout, check=False,
+                list(argv),
+                stdout=sink,
+                stderr=subprocess.STDOUT,
+                cwd=cwd,
+                env=env,
+                timeout=timeout,
+                check=False,
             )
             code = completed.returncode
         except subprocess.TimeoutExpired:

@@ -21,8 +21,14 @@ def severity_rank(severity: str) -> int:
 def normalise_severity(value: str | int | None) -> str:
     """Map a tool's severity word to ours; anything unrecognised becomes ``info``."""
     word = str(value or "").strip().lower()
-    aliases = {"informational": "info", "information": "info", "warning": "low",
-               "moderate": "medium", "error": "high", "undefined": "info"}
+    aliases = {
+        "informational": "info",
+        "information": "info",
+        "warning": "low",
+        "moderate": "medium",
+        "error": "high",
+        "undefined": "info",
+    }
     word = aliases.get(word, word)
     return word if word in SEVERITIES else "info"
 

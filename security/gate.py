@@ -34,8 +34,9 @@ def decide(
         elif finding.severity == "medium":
             risk = acceptance(finding, risks)
             if risk is None:
-                reasons.append(f"medium {finding.key} at {where} is not an accepted risk: "
-                               f"{finding.title}")
+                reasons.append(
+                    f"medium {finding.key} at {where} is not an accepted risk: {finding.title}"
+                )
             else:
                 accepted[finding] = risk
     for run in runs:

@@ -17,25 +17,37 @@ from .gate import decide
 from .risks import RiskFileError, load_risks
 from .target import live_target
 
-STATIC: dict[str, Callable[[Context], ToolRun]] = {"bandit": bandit.run, "pip-audit": audit.run,
-                                                   "zap": zap.run}
-LIVE: dict[str, Callable[[Context], ToolRun]] = {"wapiti": wapiti.run,
-                                                 "schemathesis": api_fuzz.run}
+STATIC: dict[str, Callable[[Context], ToolRun]] = {
+    "bandit": bandit.run,
+    "pip-audit": audit.run,
+    "zap": zap.run,
+}
+LIVE: dict[str, Callable[[Context], ToolRun]] = {"wapiti": wapiti.run, "schemathesis": api_fuzz.run}
 TOOLS = (*STATIC, *LIVE)
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="security.pipeline", description=__doc__)
     parser.add_argument("--out", type=Path, default=Path("reports/security"))
-    parser.add_argument("--tools", default=",".join(TOOLS),
-                        help=f"comma-separated subset of {', '.join(TOOLS)}")
+    parser.add_argument(
+        "--tools", default=",".join(TOOLS), help=f"comma-separated subset of {', '.join(TOOLS)}"
+    )
     parser.add_argument("--zap-report", type=Path, help="a ZAP baseline JSON report to ingest")
-    parser.add_argument("--budget", type=float, default=120.0,
-                        help="seconds for each live tool (wapiti, schemathesis)")
-    parser.add_argument("--accepted-risks", type=Path,
-                        default=Path(__file__).with_name("accepted-risks.yml"))
-    parser.add_argument("--today", type=dt.date.fromisoformat, default=None,
-                        help="judge accepted-risk expiry as of this date (YYYY-MM-DD)")
+    parser.add_argument(
+        "--budget",
+        type=float,
+        default=120.0,
+        help="seconds for each live tool (wapiti, schemathesis)",
+    )
+    parser.add_argument(
+        "--accepted-risks", type=Path, default=Path(__file__).with_name("accepted-risks.yml")
+    )
+    parser.add_argument(
+        "--today",
+        type=dt.date.fromisoformat,
+        default=None,
+        help="judge accepted-risk expiry as of this date (YYYY-MM-DD)",
+    )
     return parser.parse_args(argv)
 
 
@@ -47,8 +59,11 @@ def timed(tool: str, runner: Callable[[Context], ToolRun], ctx: Context) -> Tool
     except Exception as exc:  # reported in the gate as a failed run
         run = ToolRun(tool, FAILED, f"{type(exc).__name__}: {exc}")
     run.seconds = run.seconds or time.monotonic() - started
-    print(f"[security] {tool}: {run.status} in {run.seconds:.1f} s, {len(run.findings)} findings"
-          f"{' - ' + run.reason if run.reason else ''}", flush=True)
+    print(
+        f"[security] {tool}: {run.status} in {run.seconds:.1f} s, {len(run.findings)} findings"
+        f"{' - ' + run.reason if run.reason else ''}",
+        flush=True,
+    )
     return run
 
 
@@ -71,8 +86,10 @@ def main(argv: list[str] | None = None) -> int:
     runs = [timed(name, STATIC[name], ctx) for name in STATIC if name in chosen]
     live = [name for name in LIVE if name in chosen]
     if live:
-        with tempfile.TemporaryDirectory(prefix="minitwit-scan-") as workdir, \
-                live_target(Path(workdir)) as target:
+        with (
+            tempfile.TemporaryDirectory(prefix="minitwit-scan-") as workdir,
+            live_target(Path(workdir)) as target,
+        ):
             ctx.target = target
             runs += [timed(name, LIVE[name], ctx) for name in live]
     findings = [finding for run in runs for finding in run.findings]

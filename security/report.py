@@ -12,8 +12,13 @@ from typing import Any
 from .findings import NOT_RUN, SEVERITIES, Finding, ToolRun, severity_rank
 from .gate import Verdict
 
-SARIF_LEVEL = {"critical": "error", "high": "error", "medium": "warning", "low": "note",
-               "info": "note"}
+SARIF_LEVEL = {
+    "critical": "error",
+    "high": "error",
+    "medium": "warning",
+    "low": "note",
+    "info": "note",
+}
 
 
 def ordered(findings: list[Finding]) -> list[Finding]:
@@ -32,8 +37,9 @@ def where(finding: Finding) -> str:
     return finding.location + (f":{finding.line}" if finding.line else "")
 
 
-def as_json(findings: list[Finding], runs: list[ToolRun], verdict: Verdict,
-            when: dt.datetime) -> dict[str, Any]:
+def as_json(
+    findings: list[Finding], runs: list[ToolRun], verdict: Verdict, when: dt.datetime
+) -> dict[str, Any]:
     """Everything in one machine-readable document."""
     return {
         "generated": when.isoformat(timespec="seconds"),
@@ -41,8 +47,10 @@ def as_json(findings: list[Finding], runs: list[ToolRun], verdict: Verdict,
         "reasons": verdict.reasons,
         "tools": [run.as_dict() for run in runs],
         "counts": counts(findings),
-        "findings": [finding.as_dict() | {"accepted": _accepted(finding, verdict)}
-                     for finding in ordered(findings)],
+        "findings": [
+            finding.as_dict() | {"accepted": _accepted(finding, verdict)}
+            for finding in ordered(findings)
+        ],
     }
 
 
@@ -59,14 +67,19 @@ def summary_md(findings: list[Finding], runs: list[ToolRun], verdict: Verdict) -
     lines += [f"- {reason}" for reason in verdict.reasons[:30]]
     if len(verdict.reasons) > 30:
         lines.append(f"- ... and {len(verdict.reasons) - 30} more (see index.html)")
-    lines += ["", "| tool | status | time | " + " | ".join(SEVERITIES) + " | note |",
-              "|---|---|---|" + "---|" * len(SEVERITIES) + "---|"]
+    lines += [
+        "",
+        "| tool | status | time | " + " | ".join(SEVERITIES) + " | note |",
+        "|---|---|---|" + "---|" * len(SEVERITIES) + "---|",
+    ]
     table = counts(findings)
     for run in runs:
         row = table.get(run.tool, {})
         cells = " | ".join(str(row.get(sev, 0)) for sev in SEVERITIES)
-        lines.append(f"| {run.tool} | {run.status} | {run.seconds:.0f} s | {cells} | "
-                     f"{run.reason.replace('|', '/')} |")
+        lines.append(
+            f"| {run.tool} | {run.status} | {run.seconds:.0f} s | {cells} | "
+            f"{run.reason.replace('|', '/')} |"
+        )
     accepted = [f for f in findings if f in verdict.accepted]
     if accepted:
         lines += ["", f"Accepted risks in use: {len(accepted)} (see security/accepted-risks.yml)."]
@@ -84,23 +97,46 @@ def sarif(findings: list[Finding], runs: list[ToolRun]) -> dict[str, Any]:
         results = []
         for f in mine:
             if f.line:  # a file in the repository
-                location = {"physicalLocation": {"artifactLocation": {"uri": f.location},
-                                                 "region": {"startLine": f.line}}}
+                location = {
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": f.location},
+                        "region": {"startLine": f.line},
+                    }
+                }
             else:
                 location = {"logicalLocations": [{"name": f.location, "kind": "resource"}]}
-            results.append({"ruleId": f.rule, "level": SARIF_LEVEL[f.severity],
-                            "message": {"text": f"{f.title} Fix: {f.fix}".strip()},
-                            "locations": [location],
-                            "properties": {"severity": f.severity}})
-        sarif_runs.append({"tool": {"driver": {"name": run.tool, "rules": [
-            {"id": rule, "shortDescription": {"text": rule}} for rule in rules]}},
-            "results": results})
-    return {"$schema": "https://json.schemastore.org/sarif-2.1.0.json", "version": "2.1.0",
-            "runs": sarif_runs}
+            results.append(
+                {
+                    "ruleId": f.rule,
+                    "level": SARIF_LEVEL[f.severity],
+                    "message": {"text": f"{f.title} Fix: {f.fix}".strip()},
+                    "locations": [location],
+                    "properties": {"severity": f.severity},
+                }
+            )
+        sarif_runs.append(
+            {
+                "tool": {
+                    "driver": {
+                        "name": run.tool,
+                        "rules": [
+                            {"id": rule, "shortDescription": {"text": rule}} for rule in rules
+                        ],
+                    }
+                },
+                "results": results,
+            }
+        )
+    return {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": sarif_runs,
+    }
 
 
-def html_page(findings: list[Finding], runs: list[ToolRun], verdict: Verdict,
-              when: dt.datetime) -> str:
+def html_page(
+    findings: list[Finding], runs: list[ToolRun], verdict: Verdict, when: dt.datetime
+) -> str:
     """The reviewers' page: verdict first, then tools, counts and every finding."""
     e = escape
     colour = "#1a7f37" if verdict.passed else "#cf222e"
@@ -116,36 +152,44 @@ def html_page(findings: list[Finding], runs: list[ToolRun], verdict: Verdict,
     ]
     if verdict.reasons:
         parts.append("<ul>" + "".join(f"<li>{e(r)}</li>" for r in verdict.reasons) + "</ul>")
-    parts.append("<h2>Tools</h2><table><tr><th>tool</th><th>status</th><th>time</th>"
-                 + "".join(f"<th>{s}</th>" for s in SEVERITIES) + "<th>details</th></tr>")
+    parts.append(
+        "<h2>Tools</h2><table><tr><th>tool</th><th>status</th><th>time</th>"
+        + "".join(f"<th>{s}</th>" for s in SEVERITIES)
+        + "<th>details</th></tr>"
+    )
     for run in runs:
         row = table.get(run.tool, {})
         notes = "".join(f"<br>{e(n)}" for n in run.notes)
         links = "".join(f"<br><a href='{e(a)}'>{e(a)}</a>" for a in run.artefacts)
-        parts.append(f"<tr><td>{e(run.tool)}</td><td>{e(run.status)}</td>"
-                     f"<td>{run.seconds:.0f} s</td>"
-                     + "".join(f"<td>{row.get(s, 0)}</td>" for s in SEVERITIES)
-                     + f"<td>{e(run.reason)}{notes}{links}</td></tr>")
-    parts.append("</table><h2>Findings</h2><table><tr><th>severity</th><th>tool</th><th>rule</th>"
-                 "<th>location</th><th>finding</th><th>evidence</th><th>fix</th></tr>")
+        parts.append(
+            f"<tr><td>{e(run.tool)}</td><td>{e(run.status)}</td>"
+            f"<td>{run.seconds:.0f} s</td>"
+            + "".join(f"<td>{row.get(s, 0)}</td>" for s in SEVERITIES)
+            + f"<td>{e(run.reason)}{notes}{links}</td></tr>"
+        )
+    parts.append(
+        "</table><h2>Findings</h2><table><tr><th>severity</th><th>tool</th><th>rule</th>"
+        "<th>location</th><th>finding</th><th>evidence</th><th>fix</th></tr>"
+    )
     for f in ordered(findings):
         risk = verdict.accepted.get(f)
-        mark = (f"<br><b>accepted until {risk.expires}</b>: {e(risk.justification)}"
-                if risk else "")
-        parts.append(f"<tr class='{'accepted' if risk else ''}'><td>{e(f.severity)}</td>"
-                     f"<td>{e(f.tool)}</td><td>{e(f.rule)}</td><td>{e(where(f))}</td>"
-                     f"<td>{e(f.title)}{mark}</td><td><pre>{e(f.evidence)}</pre></td>"
-                     f"<td>{e(f.fix)}</td></tr>")
+        mark = f"<br><b>accepted until {risk.expires}</b>: {e(risk.justification)}" if risk else ""
+        parts.append(
+            f"<tr class='{'accepted' if risk else ''}'><td>{e(f.severity)}</td>"
+            f"<td>{e(f.tool)}</td><td>{e(f.rule)}</td><td>{e(where(f))}</td>"
+            f"<td>{e(f.title)}{mark}</td><td><pre>{e(f.evidence)}</pre></td>"
+            f"<td>{e(f.fix)}</td></tr>"
+        )
     parts.append("</table></body></html>\n")
     return "\n".join(parts)
 
 
-def write(out: Path, findings: list[Finding], runs: list[ToolRun], verdict: Verdict,
-          when: dt.datetime) -> None:
+def write(
+    out: Path, findings: list[Finding], runs: list[ToolRun], verdict: Verdict, when: dt.datetime
+) -> None:
     """Write the four report files into ``out``."""
     out.mkdir(parents=True, exist_ok=True)
     (out / "index.html").write_text(html_page(findings, runs, verdict, when))
     (out / "summary.md").write_text(summary_md(findings, runs, verdict))
     (out / "findings.sarif").write_text(json.dumps(sarif(findings, runs), indent=2))
-    (out / "findings.json").write_text(json.dumps(as_json(findings, runs, verdict, when),
-                                                  indent=2))
+    (out / "findings.json").write_text(json.dumps(as_json(findings, runs, verdict, when), indent=2))

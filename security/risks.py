@@ -58,8 +58,14 @@ def parse_risks(data: Any) -> list[AcceptedRisk]:
                 raise RiskFileError(f"risk #{index + 1}: expires must be YYYY-MM-DD") from exc
         if not isinstance(expires, dt.date):
             raise RiskFileError(f"risk #{index + 1}: expires must be YYYY-MM-DD")
-        risks.append(AcceptedRisk(str(entry["rule"]), str(entry["scope"]),
-                                  " ".join(str(entry["justification"]).split()), expires))
+        risks.append(
+            AcceptedRisk(
+                str(entry["rule"]),
+                str(entry["scope"]),
+                " ".join(str(entry["justification"]).split()),
+                expires,
+            )
+        )
     return risks
 
 

@@ -37,10 +37,17 @@ def _send(url: str, data: bytes, headers: dict[str, str]) -> int:
 
 def seed(target: Target) -> None:
     """Register the scan user through the web form and a second user with a message to follow."""
-    form = urlencode({"username": target.username, "email": f"{target.username}@example.org",
-                      "password": target.password, "password2": target.password}).encode()
-    status = _send(f"{target.url}/register", form,
-                   {"Content-Type": "application/x-www-form-urlencoded"})
+    form = urlencode(
+        {
+            "username": target.username,
+            "email": f"{target.username}@example.org",
+            "password": target.password,
+            "password2": target.password,
+        }
+    ).encode()
+    status = _send(
+        f"{target.url}/register", form, {"Content-Type": "application/x-www-form-urlencoded"}
+    )
     if status != 302:
         raise RuntimeError(f"registering {target.username} through the form gave {status}")
     basic = b64encode(f"{target.simulator_user}:{target.simulator_password}".encode()).decode()
@@ -61,11 +68,15 @@ def seed(target: Target) -> None:
 def live_target(workdir: Path, workers: int = 2) -> Iterator[Target]:
     """Start MiniTwit on a fresh SQLite database with random secrets, seed it, yield it."""
     simulator_password = secrets.token_urlsafe(16)
-    env = {"SECRET_KEY": secrets.token_hex(32), "SIMULATOR_USERNAME": "simulator",
-           "SIMULATOR_PASSWORD": simulator_password,
-           "DATABASE_URL": f"sqlite:///{workdir / 'scan.sqlite'}"}
+    env = {
+        "SECRET_KEY": secrets.token_hex(32),
+        "SIMULATOR_USERNAME": "simulator",
+        "SIMULATOR_PASSWORD": simulator_password,
+        "DATABASE_URL": f"sqlite:///{workdir / 'scan.sqlite'}",
+    }
     with live_minitwit(workdir, env=env, workers=workers) as server:
-        target = Target(server.url, SCAN_USER, secrets.token_urlsafe(12), "simulator",
-                        simulator_password)
+        target = Target(
+            server.url, SCAN_USER, secrets.token_urlsafe(12), "simulator", simulator_password
+        )
         seed(target)
         yield target

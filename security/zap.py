@@ -28,15 +28,17 @@ def parse(report: dict[str, Any]) -> list[Finding]:
             instances = alert.get("instances") or [{"uri": site.get("@name", ""), "method": ""}]
             for instance in instances:
                 url = urlsplit(str(instance.get("uri", "")))
-                findings.append(Finding(
-                    tool="zap",
-                    rule=str(alert.get("pluginid", "?")),
-                    severity=RISKS.get(str(alert.get("riskcode", "0")), "info"),
-                    title=_text(alert.get("alert") or alert.get("name")),
-                    location=f"{instance.get('method') or 'GET'} {url.path or '/'}",
-                    evidence=_text(instance.get("evidence") or alert.get("desc"))[:400],
-                    fix=_text(alert.get("solution"))[:400],
-                ))
+                findings.append(
+                    Finding(
+                        tool="zap",
+                        rule=str(alert.get("pluginid", "?")),
+                        severity=RISKS.get(str(alert.get("riskcode", "0")), "info"),
+                        title=_text(alert.get("alert") or alert.get("name")),
+                        location=f"{instance.get('method') or 'GET'} {url.path or '/'}",
+                        evidence=_text(instance.get("evidence") or alert.get("desc"))[:400],
+                        fix=_text(alert.get("solution"))[:400],
+                    )
+                )
     unique = {(f.rule, f.location, f.title): f for f in findings}
     return list(unique.values())
 
@@ -51,5 +53,6 @@ def run(ctx: Context) -> ToolRun:
         data = json.loads(ctx.zap_report.read_text())
     except json.JSONDecodeError as exc:
         return ToolRun("zap", FAILED, f"ZAP report is not JSON: {exc}")
-    return ToolRun("zap", RAN, f"ingested {ctx.zap_report.name}", 0.0, parse(data),
-                   [str(ctx.zap_report)])
+    return ToolRun(
+        "zap", RAN, f"ingested {ctx.zap_report.name}", 0.0, parse(data), [str(ctx.zap_report)]
+    )

@@ -29,7 +29,7 @@ LOGCONFIG: dict[str, Any] = {
 }
 
 
-class _Gunicorn(BaseApplication):  # type: ignore[misc]
+class _Gunicorn(BaseApplication):
     """A gunicorn application configured in code, loading ``minitwit.wsgi:app`` per worker."""
 
     def __init__(self, options: dict[str, Any]) -> None:

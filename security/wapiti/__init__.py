@@ -13,8 +13,10 @@ from ..context import Context, run_command
 from ..findings import FAILED, RAN, SEVERITIES, Finding, ToolRun
 
 REQUIREMENTS = Path(__file__).with_name("requirements.txt")
-MODULES = ("xss,permanentxss,sql,exec,file,crlf,redirect,csrf,http_headers,cookieflags,csp,"
-           "methods,backup,upload,htaccess")
+MODULES = (
+    "xss,permanentxss,sql,exec,file,crlf,redirect,csrf,http_headers,cookieflags,csp,"
+    "methods,backup,upload,htaccess"
+)
 LEVELS = {4: "critical", 3: "high", 2: "medium", 1: "low", 0: "info"}
 
 
@@ -35,15 +37,19 @@ def parse(report: dict[str, Any]) -> list[Finding]:
         for category, items in (report.get(section) or {}).items():
             for item in items:
                 parameter = f" (parameter {item['parameter']})" if item.get("parameter") else ""
-                findings.append(Finding(
-                    tool="wapiti",
-                    rule=str(item.get("module") or category).lower().replace(" ", "-"),
-                    severity=severity(item.get("level")),
-                    title=f"{category}: {item.get('info', '')}{parameter}",
-                    location=f"{item.get('method', 'GET')} {item.get('path', '/')}",
-                    evidence=str(item.get("curl_command") or item.get("http_request") or "")[:600],
-                    fix=" ".join(str(solutions.get(category, "")).split())[:400],
-                ))
+                findings.append(
+                    Finding(
+                        tool="wapiti",
+                        rule=str(item.get("module") or category).lower().replace(" ", "-"),
+                        severity=severity(item.get("level")),
+                        title=f"{category}: {item.get('info', '')}{parameter}",
+                        location=f"{item.get('method', 'GET')} {item.get('path', '/')}",
+                        evidence=str(item.get("curl_command") or item.get("http_request") or "")[
+                            :600
+                        ],
+                        fix=" ".join(str(solutions.get(category, "")).split())[:400],
+                    )
+                )
     unique = {(f.rule, f.location, f.title): f for f in findings}
     return sorted(unique.values(), key=lambda f: (SEVERITIES.index(f.severity), f.location))
 
@@ -55,8 +61,8 @@ def ensure_venv(venv: Path) -> Path:
     if binary.exists() and stamp.exists() and stamp.read_text() == REQUIREMENTS.read_text():
         return binary
     subprocess.run([sys.executable, "-m", "venv", "--clear", str(venv)], check=True)  # noqa: S603
-    subprocess.run([str(venv / "bin" / "pip"), "install", "-q", "-r", str(REQUIREMENTS)],  # noqa: S603
-                   check=True)
+    pip = [str(venv / "bin" / "pip"), "install", "-q", "-r", str(REQUIREMENTS)]
+    subprocess.run(pip, check=True)  # noqa: S603 - our venv's pip, our pinned file
     stamp.write_text(REQUIREMENTS.read_text())
     return binary
 
@@ -67,19 +73,57 @@ def scan_argv(binary: Path, ctx: Context, name: str, seconds: float) -> list[str
         raise ValueError("wapiti needs a live target")
     url = ctx.target.url
     workdir = ctx.raw(f"wapiti-{name}")
-    argv = [str(binary), "-u", f"{url}/", "--scope", "folder", "-m", MODULES,
-            "-x", f"{url}/logout", "--max-scan-time", str(int(seconds)),
-            "--max-attack-time", str(max(10, int(seconds / 4))), "-d", "4", "--tasks", "4",
-            "-t", "5", "-f", "json", "-o", str(workdir) + ".json", "--flush-session",
-            "--store-session", str(workdir / "session"), "--store-config", str(workdir / "config"),
-            "--no-bugreport", "-v", "1"]
+    argv = [
+        str(binary),
+        "-u",
+        f"{url}/",
+        "--scope",
+        "folder",
+        "-m",
+        MODULES,
+        "-x",
+        f"{url}/logout",
+        "--max-scan-time",
+        str(int(seconds)),
+        "--max-attack-time",
+        str(max(10, int(seconds / 4))),
+        "-d",
+        "4",
+        "--tasks",
+        "4",
+        "-t",
+        "5",
+        "-f",
+        "json",
+        "-o",
+        str(workdir) + ".json",
+        "--flush-session",
+        "--store-session",
+        str(workdir / "session"),
+        "--store-config",
+        str(workdir / "config"),
+        "--no-bugreport",
+        "-v",
+        "1",
+    ]
     if name == "anonymous":
         # `--opt=value`: a random secret may start with "-", which argparse would take for a flag.
-        return [*argv, "--swagger", f"{url}/openapi.json", "--auth-method", "basic",
-                f"--auth-user={ctx.target.simulator_user}",
-                f"--auth-password={ctx.target.simulator_password}"]
-    return [*argv, "--form-url", f"{url}/login", f"--form-user={ctx.target.username}",
-            f"--form-password={ctx.target.password}"]
+        return [
+            *argv,
+            "--swagger",
+            f"{url}/openapi.json",
+            "--auth-method",
+            "basic",
+            f"--auth-user={ctx.target.simulator_user}",
+            f"--auth-password={ctx.target.simulator_password}",
+        ]
+    return [
+        *argv,
+        "--form-url",
+        f"{url}/login",
+        f"--form-user={ctx.target.username}",
+        f"--form-password={ctx.target.password}",
+    ]
 
 
 def run(ctx: Context) -> ToolRun:
@@ -108,5 +152,6 @@ def run(ctx: Context) -> ToolRun:
         findings.extend(parse(data))
         artefacts.append(str(report.relative_to(ctx.out)))
     unique = {(f.rule, f.location, f.title): f for f in findings}
-    return ToolRun("wapiti", RAN, f"wapiti3 modules: {MODULES}", total,
-                   list(unique.values()), artefacts, notes)
+    return ToolRun(
+        "wapiti", RAN, f"wapiti3 modules: {MODULES}", total, list(unique.values()), artefacts, notes
+    )

@@ -20,8 +20,10 @@ def test_register_without_body_is_a_json_400_not_the_html_form(client: FlaskClie
     response = client.post("/register")
     assert response.status_code == 400
     assert response.is_json
-    assert response.get_json() == {"status": 400,
-                                    "error_msg": "The request body must be a JSON object"}
+    assert response.get_json() == {
+        "status": 400,
+        "error_msg": "The request body must be a JSON object",
+    }
 
 
 def test_register_with_json_but_no_json_content_type_is_the_api(client: FlaskClient) -> None:
@@ -36,10 +38,13 @@ def test_register_form_post_still_renders_the_form(client: FlaskClient) -> None:
     assert b"You have to enter a username" in response.data
 
 
-@pytest.mark.parametrize(("path", "body", "field"), [
-    ("/msgs/ann", {"content": "a\u0000b"}, "content"),
-    ("/fllws/ann", {"follow": "b\u0000"}, "follow"),
-])
+@pytest.mark.parametrize(
+    ("path", "body", "field"),
+    [
+        ("/msgs/ann", {"content": "a\u0000b"}, "content"),
+        ("/fllws/ann", {"follow": "b\u0000"}, "follow"),
+    ],
+)
 def test_nul_characters_are_refused_as_the_openapi_says(
     client: FlaskClient, path: str, body: dict, field: str
 ) -> None:
@@ -49,22 +54,31 @@ def test_nul_characters_are_refused_as_the_openapi_says(
     schema_name = "NewMessage" if field == "content" else "FollowChange"
     pattern = schemas[schema_name]["properties"][field]["pattern"]
     assert re.search(pattern, body[field]) is None  # the document refuses it ...
-    response = client.post(path, json=body,
-                           headers={"Authorization": "Basic c2ltdWxhdG9yOnN1cGVyX3NhZmUh"})
+    response = client.post(
+        path, json=body, headers={"Authorization": "Basic c2ltdWxhdG9yOnN1cGVyX3NhZmUh"}
+    )
     assert response.status_code == 400  # ... and so does the app
     assert "NUL" in response.get_json()["error_msg"]
 
 
-@pytest.mark.parametrize(("field", "value"), [("username", ""), ("username", " ann"),
-                                              ("username", "a/b"), ("email", "no-at-sign"),
-                                              ("pwd", "")])
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("username", ""),
+        ("username", " ann"),
+        ("username", "a/b"),
+        ("email", "no-at-sign"),
+        ("pwd", ""),
+    ],
+)
 def test_registration_values_the_document_refuses_are_refused(
     client: FlaskClient, field: str, value: str
 ) -> None:
     properties = openapi(client)["components"]["schemas"]["Registration"]["properties"]
     rule = properties[field]
     refused_by_document = len(value) < rule.get("minLength", 0) or (
-        "pattern" in rule and re.search(rule["pattern"], value) is None)
+        "pattern" in rule and re.search(rule["pattern"], value) is None
+    )
     assert refused_by_document
     body = {"username": "ann", "email": "ann@example.org", "pwd": "pw"} | {field: value}
     assert client.post("/register", json=body).status_code == 400
@@ -75,8 +89,11 @@ def test_follow_change_needs_exactly_one_action(client: FlaskClient) -> None:
     schema = openapi(client)["components"]["schemas"]["FollowChange"]
     assert [branch["required"] for branch in schema["oneOf"]] == [["follow"], ["unfollow"]]
     client.post("/register", json={"username": "ann", "email": "a@b", "pwd": "x"})
-    response = client.post("/fllws/ann", json={"follow": "ann", "unfollow": "ann"},
-                           headers={"Authorization": "Basic c2ltdWxhdG9yOnN1cGVyX3NhZmUh"})
+    response = client.post(
+        "/fllws/ann",
+        json={"follow": "ann", "unfollow": "ann"},
+        headers={"Authorization": "Basic c2ltdWxhdG9yOnN1cGVyX3NhZmUh"},
+    )
     assert response.status_code == 400
 
 

@@ -16,8 +16,9 @@ TODAY = dt.date(2026, 11, 29)
 CSRF = AcceptedRisk("wapiti:csrf", "POST /*", "contract forbids tokens", dt.date(2027, 5, 31))
 
 
-def finding(severity: str, tool: str = "wapiti", rule: str = "csrf",
-            location: str = "POST /login") -> Finding:
+def finding(
+    severity: str, tool: str = "wapiti", rule: str = "csrf", location: str = "POST /login"
+) -> Finding:
     return Finding(tool, rule, severity, "title", location)
 
 
@@ -33,8 +34,9 @@ def test_high_fails_even_when_listed_as_accepted(severity: str) -> None:
 
 
 def test_unaccepted_medium_fails_and_names_the_location() -> None:
-    verdict = decide([finding("medium", "bandit", "B307-eval", "app/planted.py")], [CSRF], [],
-                     TODAY)
+    verdict = decide(
+        [finding("medium", "bandit", "B307-eval", "app/planted.py")], [CSRF], [], TODAY
+    )
     assert not verdict.passed
     assert "app/planted.py" in verdict.reasons[0]
 
@@ -72,16 +74,29 @@ def test_failed_tool_fails_but_not_run_tool_does_not() -> None:
 
 
 def test_risk_file_entries_are_parsed_with_dates() -> None:
-    [risk] = parse_risks({"risks": [{"rule": "zap:10038", "scope": "GET /*",
-                                      "justification": "  why\n  not ", "expires": "2027-01-01"}]})
+    [risk] = parse_risks(
+        {
+            "risks": [
+                {
+                    "rule": "zap:10038",
+                    "scope": "GET /*",
+                    "justification": "  why\n  not ",
+                    "expires": "2027-01-01",
+                }
+            ]
+        }
+    )
     assert risk == AcceptedRisk("zap:10038", "GET /*", "why not", dt.date(2027, 1, 1))
 
 
-@pytest.mark.parametrize("entry", [
-    {"rule": "x", "scope": "*", "justification": "j"},
-    {"rule": "x", "scope": "*", "justification": "", "expires": "2027-01-01"},
-    {"rule": "x", "scope": "*", "justification": "j", "expires": "next year"},
-])
+@pytest.mark.parametrize(
+    "entry",
+    [
+        {"rule": "x", "scope": "*", "justification": "j"},
+        {"rule": "x", "scope": "*", "justification": "", "expires": "2027-01-01"},
+        {"rule": "x", "scope": "*", "justification": "j", "expires": "next year"},
+    ],
+)
 def test_incomplete_or_undated_risk_entries_are_refused(entry: dict) -> None:
     with pytest.raises(RiskFileError):
         parse_risks({"risks": [entry]})
@@ -93,7 +108,9 @@ def test_committed_accepted_risks_file_parses_and_only_names_known_tools() -> No
     assert {risk.rule.split(":")[0] for risk in risks} <= set(TOOLS)
 
 
-@pytest.mark.parametrize(("word", "expected"), [("HIGH", "high"), ("Informational", "info"),
-                                                 ("moderate", "medium"), ("weird", "info")])
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [("HIGH", "high"), ("Informational", "info"), ("moderate", "medium"), ("weird", "info")],
+)
 def test_severity_words_are_normalised(word: str, expected: str) -> None:
     assert normalise_severity(word) == expected

@@ -22,20 +22,35 @@ def load(name: str) -> dict:
 
 
 def test_bandit_result_keeps_rule_severity_file_and_line() -> None:
-    report = {"results": [{
-        "filename": "/repo/app/minitwit/planted.py", "line_number": 7, "test_id": "B602",
-        "test_name": "subprocess_popen_with_shell_equals_true", "issue_severity": "HIGH",
-        "issue_confidence": "HIGH", "issue_text": "subprocess call with shell=True",
-        "code": "subprocess.call(cmd, shell=True)", "more_info": "https://bandit.docs/b602"}]}
+    report = {
+        "results": [
+            {
+                "filename": "/repo/app/minitwit/planted.py",
+                "line_number": 7,
+                "test_id": "B602",
+                "test_name": "subprocess_popen_with_shell_equals_true",
+                "issue_severity": "HIGH",
+                "issue_confidence": "HIGH",
+                "issue_text": "subprocess call with shell=True",
+                "code": "subprocess.call(cmd, shell=True)",
+                "more_info": "https://bandit.docs/b602",
+            }
+        ]
+    }
     [finding] = bandit.parse(report, Path("/repo"))
     assert (finding.rule, finding.severity, finding.location, finding.line) == (
-        "B602-subprocess_popen_with_shell_equals_true", "high", "app/minitwit/planted.py", 7)
+        "B602-subprocess_popen_with_shell_equals_true",
+        "high",
+        "app/minitwit/planted.py",
+        7,
+    )
     assert "shell=True" in finding.evidence
 
 
-@pytest.mark.parametrize(("level", "severity"),
-                         [(4, "critical"), (3, "high"), (2, "medium"), (1, "low"), (0, "info"),
-                          ("x", "info")])
+@pytest.mark.parametrize(
+    ("level", "severity"),
+    [(4, "critical"), (3, "high"), (2, "medium"), (1, "low"), (0, "info"), ("x", "info")],
+)
 def test_wapiti_levels_map_to_severities(level: object, severity: str) -> None:
     assert wapiti.severity(level) == severity
 
@@ -89,7 +104,8 @@ def test_pip_audit_connection_failure_marks_every_package_not_audited() -> None:
 def test_pip_audit_clean_package_is_reported_clean_only_when_audited() -> None:
     report = {"dependencies": [{"name": "flask", "version": "3.1.3", "vulns": []}]}
     assert audit.package_status(report, {"flask": "3.1.3"}, unreachable=False) == {
-        "flask==3.1.3": "no known vulnerabilities"}
+        "flask==3.1.3": "no known vulnerabilities"
+    }
 
 
 def test_runtime_closure_lists_the_pinned_runtime_dependencies() -> None:
@@ -108,15 +124,24 @@ def test_schemathesis_failures_carry_severity_operation_and_evidence() -> None:
 
 
 def test_schemathesis_server_error_is_critical() -> None:
-    report = {"failures": [{"code": "ST101", "title": "Server error", "severity": "critical",
-                            "operations": ["GET /msgs"]}]}
+    report = {
+        "failures": [
+            {
+                "code": "ST101",
+                "title": "Server error",
+                "severity": "critical",
+                "operations": ["GET /msgs"],
+            }
+        ]
+    }
     [finding] = api_fuzz.parse(report)
     assert (finding.severity, finding.location) == ("critical", "GET /msgs")
 
 
 def test_schemathesis_runtime_errors_are_listed() -> None:
     assert api_fuzz.errors({"errors": [{"title": "Runtime Error", "count": 2}]}) == [
-        "Runtime Error x2"]
+        "Runtime Error x2"
+    ]
 
 
 def test_wapiti_secrets_starting_with_a_dash_stay_values(tmp_path: Path) -> None:

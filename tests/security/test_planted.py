@@ -43,10 +43,14 @@ def scratch(tmp_path: Path) -> Path:
         pytest.skip("bandit is not installed (dependency group 'security')")
     copy = tmp_path / "repo"
     for name in ("app", "security"):
-        shutil.copytree(ROOT / name, copy / name,
-                        ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
-    shutil.copytree(ROOT / "tests" / "support", copy / "tests" / "support",
-                    ignore=shutil.ignore_patterns("__pycache__"))
+        shutil.copytree(
+            ROOT / name, copy / name, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info")
+        )
+    shutil.copytree(
+        ROOT / "tests" / "support",
+        copy / "tests" / "support",
+        ignore=shutil.ignore_patterns("__pycache__"),
+    )
     shutil.copy(ROOT / "tests" / "__init__.py", copy / "tests" / "__init__.py")
     shutil.copy(ROOT / "pyproject.toml", copy / "pyproject.toml")
     return copy
@@ -56,7 +60,12 @@ def gate(copy: Path) -> tuple[int, str, dict]:
     out = copy / "reports" / "security"
     completed = subprocess.run(
         [sys.executable, "-m", "security.pipeline", "--tools", "bandit", "--out", str(out)],
-        cwd=copy, capture_output=True, text=True, timeout=120, check=False)
+        cwd=copy,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     summary = (out / "summary.md").read_text() if (out / "summary.md").exists() else ""
     data = json.loads((out / "findings.json").read_text()) if summary else {}
     return completed.returncode, summary, data
@@ -73,8 +82,11 @@ def test_planted_vulnerable_module_fails_the_gate_and_is_named(scratch: Path) ->
     assert code == 1
     assert "FAIL" in summary
     assert "app/minitwit/planted.py" in summary
-    rules = {f["rule"].split("-")[0] for f in data["findings"]
-             if f["location"] == "app/minitwit/planted.py"}
+    rules = {
+        f["rule"].split("-")[0]
+        for f in data["findings"]
+        if f["location"] == "app/minitwit/planted.py"
+    }
     assert {"B602", "B307", "B324", "B506"} <= rules  # shell, eval, md5, yaml.load
     assert (scratch / "reports" / "security" / "findings.sarif").exists()
     assert (scratch / "reports" / "security" / "index.html").exists()

@@ -12,9 +12,16 @@ from security.gate import decide
 from security.risks import AcceptedRisk
 
 WHEN = dt.datetime(2026, 11, 29, 12, 0, tzinfo=dt.UTC)
-PLANTED = Finding("bandit", "B602-subprocess_popen_with_shell_equals_true", "high",
-                  "shell=True", "app/minitwit/planted.py", "subprocess.call(x, shell=True)",
-                  "Use a list argv.", 9)
+PLANTED = Finding(
+    "bandit",
+    "B602-subprocess_popen_with_shell_equals_true",
+    "high",
+    "shell=True",
+    "app/minitwit/planted.py",
+    "subprocess.call(x, shell=True)",
+    "Use a list argv.",
+    9,
+)
 CSRF = Finding("wapiti", "csrf", "medium", "Lack of anti CSRF token", "POST /login")
 RISK = AcceptedRisk("wapiti:csrf", "POST /*", "contract forbids tokens <b>", dt.date(2027, 5, 31))
 
@@ -23,9 +30,11 @@ def build(tmp_path: Path, findings: list[Finding]) -> Path:
     def of(tool: str) -> list[Finding]:
         return [f for f in findings if f.tool == tool]
 
-    runs = [ToolRun("bandit", RAN, seconds=3.2, findings=of("bandit")),
-            ToolRun("wapiti", RAN, seconds=40, findings=of("wapiti")),
-            ToolRun("zap", NOT_RUN, "ZAP: not run (needs Docker)")]
+    runs = [
+        ToolRun("bandit", RAN, seconds=3.2, findings=of("bandit")),
+        ToolRun("wapiti", RAN, seconds=40, findings=of("wapiti")),
+        ToolRun("zap", NOT_RUN, "ZAP: not run (needs Docker)"),
+    ]
     verdict = decide(findings, [RISK], runs, dt.date(2026, 11, 29))
     report.write(tmp_path, findings, runs, verdict, WHEN)
     return tmp_path

@@ -54,7 +54,7 @@ def request_id_of(req: Request) -> str:
 
 def record_request(req: Request, response: Response, logger: logging.Logger) -> None:
     """Count, time and log one answered request; echo its id in the response."""
-    started = g.get("request_started")
+    started = g.request_started if "request_started" in g else None
     seconds = time.perf_counter() - started if started is not None else 0.0
     request_id = g.get("request_id") or request_id_of(req)
     response.headers[REQUEST_ID_HEADER] = request_id
