@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
+from gunicorn.glogging import Logger
 
 from . import config
 
@@ -27,6 +28,13 @@ LOGCONFIG: dict[str, Any] = {
         "gunicorn.access": {"level": "INFO", "handlers": ["console"], "propagate": False},
     },
 }
+
+
+class _QuietAccessLogger(Logger):
+    """gunicorn's logger minus access lines: the app already logs every request as JSON."""
+
+    def access(self, *_args: Any, **_kwargs: Any) -> None:
+        return None
 
 
 class _Gunicorn(BaseApplication):
@@ -97,6 +105,7 @@ def run(host: str, port: int, workers: int) -> int:
         "when_ready": when_ready,
         "child_exit": child_exit,
         "logconfig_dict": LOGCONFIG,
+        "logger_class": _QuietAccessLogger,
         "proc_name": "minitwit",
         "control_socket_disable": True,
     }
