@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Flask
@@ -57,3 +58,40 @@ def is_ready() -> bool:
     except Exception:  # any driver error means "not ready"
         return False
     return True
+
+
+class Prepared:
+    """A query whose SQL peewee builds once per database kind; each call swaps parameters in.
+
+    Peewee turns query objects into SQL on every execution (about 0.2 ms here). The
+    simulator's hot path runs the same few statements for every action (store ``latest``,
+    look a user up, post), where that was a fifth of a request's CPU. ``build`` receives
+    sentinel values and returns the query; each execution replaces the sentinels.
+    """
+
+    def __init__(self, model: Any, build: Callable[..., Any], **sentinels: object) -> None:
+        self._model = model
+        self._build = build
+        self._sentinels = sentinels
+        self._compiled: dict[type, tuple[str, list[tuple[str | None, object]]]] = {}
+
+    def _database(self) -> Database:
+        """The database the model is bound to now (the proxy's target, or a bind_ctx one)."""
+        bound = self._model._meta.database
+        target: Database = bound.obj if isinstance(bound, DatabaseProxy) else bound
+        return target
+
+    def _sql(self) -> tuple[str, list[tuple[str | None, object]]]:
+        kind = type(self._database())
+        if kind not in self._compiled:
+            sql, params = self._build(**self._sentinels).sql()
+            names = {repr(value): name for name, value in self._sentinels.items()}
+            slots = [(names.get(repr(param)), param) for param in params]
+            self._compiled[kind] = (sql, slots)
+        return self._compiled[kind]
+
+    def execute(self, **values: object) -> Any:
+        """Run the statement with these parameter values; return the driver's cursor."""
+        sql, slots = self._sql()
+        params = [values[name] if name is not None else param for name, param in slots]
+        return self._database().execute_sql(sql, params)  # type: ignore[no-untyped-call]

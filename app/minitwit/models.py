@@ -23,7 +23,7 @@ from peewee import (
     Tuple,
 )
 
-from .db import database
+from .db import Prepared, database
 from .passwords import hash_password, needs_rehash, verify_password
 from .text import is_storable
 
@@ -57,7 +57,10 @@ class User(BaseModel):
         """The user with this exact username, or None."""
         if not is_storable(username):
             return None
-        return cls.get_or_none(cls.username == username)
+        row = _USER_BY_NAME.execute(username=username).fetchone()
+        if row is None:
+            return None
+        return cls(**dict(zip(_USER_COLUMNS, row, strict=True)))
 
     @classmethod
     def create_account(cls, username: str, email: str, password: str) -> User:
@@ -115,7 +118,10 @@ class Message(BaseModel):
     def post(cls, author: User, text: str, pub_date: int | None = None) -> Message:
         """Record a message by ``author`` now (or at ``pub_date``)."""
         when = int(time.time()) if pub_date is None else pub_date
-        return cls.create(author=author, text=text, pub_date=when, flagged=0)
+        cursor = _POST_MESSAGE.execute(author=author.id, text=text, pub_date=when)
+        returned = cursor.fetchone() if cursor.description else None  # PostgreSQL: RETURNING
+        new_id = returned[0] if returned else cursor.lastrowid
+        return cls(id=new_id, author=author, text=text, pub_date=when, flagged=0)
 
     @classmethod
     def _visible(cls) -> ModelSelect[Message]:
@@ -194,17 +200,40 @@ class Latest(BaseModel):
     @classmethod
     def store(cls, value: int) -> None:
         """Remember ``value`` as the latest processed simulator action."""
-        (
-            cls.insert(id=cls.ROW, value=value)
-            .on_conflict(conflict_target=[cls.id], update={cls.value: value})
-            .execute()
-        )
+        _STORE_LATEST.execute(value=value)
 
     @classmethod
     def current(cls) -> int:
         """The stored value, or -1 when nothing was stored yet."""
-        row = cls.get_or_none(cls.id == cls.ROW)
-        return -1 if row is None else row.value
+        row = _READ_LATEST.execute().fetchone()
+        return -1 if row is None else int(row[0])
 
 
 MODELS: Iterable[type[BaseModel]] = (User, Message, Follower, Latest)
+
+# The simulator's hot path: SQL built once per database kind (see db.Prepared).
+_USER_COLUMNS = ("id", "username", "email", "pw_hash")
+_USER_BY_NAME = Prepared(
+    User,
+    lambda username: User.select(*(getattr(User, name) for name in _USER_COLUMNS)).where(
+        User.username == username
+    ),
+    username="\x01username\x01",
+)
+_POST_MESSAGE = Prepared(
+    Message,
+    lambda author, text, pub_date: Message.insert(
+        author=author, text=text, pub_date=pub_date, flagged=0
+    ),
+    author=-7_000_000_001,
+    text="\x01text\x01",
+    pub_date=-7_000_000_002,
+)
+_STORE_LATEST = Prepared(
+    Latest,
+    lambda value: Latest.insert(id=Latest.ROW, value=value).on_conflict(
+        conflict_target=[Latest.id], update={Latest.value: value}
+    ),
+    value=-7_000_000_003,
+)
+_READ_LATEST = Prepared(Latest, lambda: Latest.select(Latest.value).where(Latest.id == Latest.ROW))
