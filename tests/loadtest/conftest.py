@@ -14,8 +14,7 @@ from typing import Any
 
 import pytest
 
-from ..support.live import LiveServer, wait_until_ready
-from ..support.postgres import free_port
+from ..support.live import LiveServer, gunicorn_app
 
 ROOT = Path(__file__).resolve().parents[2]
 LOCUSTFILE = ROOT / "loadtest" / "locustfile.py"
@@ -39,34 +38,10 @@ def wrapped_minitwit(workdir: Path, workers: int = 2, **env: str) -> Iterator[Li
         capture_output=True,
         timeout=60,
     )
-    port = free_port()
-    log = workdir / "gunicorn.log"
-    with log.open("w") as sink:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "--workers",
-                str(workers),
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--no-control-socket",
-                "tests.loadtest.wrapped_app:app",
-            ],
-            cwd=ROOT,
-            env=environment,
-            stdout=sink,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-    server = LiveServer(f"http://127.0.0.1:{port}", process, log)
-    try:
-        wait_until_ready(server.url, process)
+    with gunicorn_app(
+        "tests.loadtest.wrapped_app:app", workdir, workers, environment, cwd=ROOT
+    ) as server:
         yield server
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
 
 
 @dataclass

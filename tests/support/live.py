@@ -45,33 +45,13 @@ def wait_until_ready(url: str, process: subprocess.Popen[str], timeout: float = 
 
 
 @contextmanager
-def live_minitwit(
-    workdir: Path,
-    env: Mapping[str, str] | None = None,
-    workers: int = 2,
-    port: int | None = None,
+def _running(
+    command: list[str], port: int, log: Path, cwd: Path, env: Mapping[str, str]
 ) -> Iterator[LiveServer]:
-    """Run ``python -m minitwit serve`` in ``workdir`` until the block ends (then SIGTERM)."""
-    port = port or free_port()
-    environment = {**os.environ, "MINITWIT_INSTANCE_PATH": str(workdir / "instance"), **(env or {})}
-    log = workdir / f"serve-{port}.log"
+    """Start a server process, wait for /readyz, and stop it with SIGTERM when the block ends."""
     with log.open("w") as sink:
         process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "minitwit",
-                "serve",
-                "--port",
-                str(port),
-                "--workers",
-                str(workers),
-            ],
-            cwd=workdir,
-            env=environment,
-            stdout=sink,
-            stderr=subprocess.STDOUT,
-            text=True,
+            command, cwd=cwd, env=dict(env), stdout=sink, stderr=subprocess.STDOUT, text=True
         )
     server = LiveServer(f"http://127.0.0.1:{port}", process, log)
     try:
@@ -85,3 +65,36 @@ def live_minitwit(
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+
+@contextmanager
+def live_minitwit(
+    workdir: Path,
+    env: Mapping[str, str] | None = None,
+    workers: int = 2,
+    port: int | None = None,
+) -> Iterator[LiveServer]:
+    """Run ``python -m minitwit serve`` in ``workdir`` until the block ends (then SIGTERM)."""
+    port = port or free_port()
+    environment = {**os.environ, "MINITWIT_INSTANCE_PATH": str(workdir / "instance"), **(env or {})}
+    command = [sys.executable, "-m", "minitwit", "serve", "--port", str(port)]
+    command += ["--workers", str(workers)]
+    with _running(command, port, workdir / f"serve-{port}.log", workdir, environment) as server:
+        yield server
+
+
+@contextmanager
+def gunicorn_app(
+    target: str,
+    workdir: Path,
+    workers: int = 2,
+    env: Mapping[str, str] | None = None,
+    cwd: Path | None = None,
+) -> Iterator[LiveServer]:
+    """Serve ``module:app`` with gunicorn (sync workers) until the block ends."""
+    port = free_port()
+    command = [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind"]
+    command += [f"127.0.0.1:{port}", "--no-control-socket", target]
+    log = workdir / f"{target.replace(':', '_')}.log"
+    with _running(command, port, log, cwd or workdir, {**os.environ, **(env or {})}) as server:
+        yield server
