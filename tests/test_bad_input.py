@@ -133,3 +133,9 @@ def test_server_keeps_serving_after_bad_input(client: FlaskClient, sim: Simulato
     client.get("/msgs", headers=SIMULATOR_AUTH, query_string={"no": "x"})
     assert sim.register("after", latest=77).status_code == 204
     assert sim.latest() == 77
+
+
+def test_pages_whose_names_start_like_api_paths_are_html(client: FlaskClient) -> None:
+    response = client.get("/msgsfan")
+    assert response.status_code == 404
+    assert response.mimetype == "text/html"

@@ -27,7 +27,9 @@ def is_api_registration() -> bool:
 
 def wants_json() -> bool:
     """Whether the current request is an API request that expects JSON errors."""
-    return request.path.startswith(API_PREFIXES) or request.is_json or is_api_registration()
+    path = request.path
+    api_path = any(path == prefix or path.startswith(prefix + "/") for prefix in API_PREFIXES)
+    return api_path or request.is_json or is_api_registration()
 
 
 def init_app(app: Flask) -> None:
