@@ -126,12 +126,12 @@ def test_errors_show_no_traceback(app: Flask) -> None:
 
 
 def test_api_500_is_json(app: Flask) -> None:
-    @app.get("/msgs-boom")
+    @app.get("/latest/boom")
     def boom() -> str:
         raise RuntimeError("secret internals")
 
     app.config["PROPAGATE_EXCEPTIONS"] = False
-    response = app.test_client().get("/msgs-boom")
+    response = app.test_client().get("/latest/boom")
     assert response.status_code == 500
     assert response.get_json()["status"] == 500
     assert b"secret internals" not in response.data
