@@ -123,3 +123,14 @@ def test_no_debugger_or_traceback_over_the_wire(live_server: LiveServer) -> None
     assert response.status_code in {400, 404}
     assert "Traceback" not in response.text
     assert "Werkzeug Debugger" not in requests.get(live_server.url + "/console", timeout=5).text
+
+
+def test_overlong_request_line_gets_the_documented_400(live_server: LiveServer) -> None:
+    """gunicorn refuses request lines over 8190 bytes itself; the OpenAPI says so."""
+    response = requests.get(f"{live_server.url}/msgs?latest={'1' * 9000}", timeout=5)
+    assert response.status_code == 400
+    assert response.headers["Content-Type"].startswith("text/html")
+    document = requests.get(f"{live_server.url}/openapi.json", timeout=5).json()
+    assert "text/html" in document["components"]["responses"]["BadRequest"]["content"]
+    long_but_allowed = requests.get(f"{live_server.url}/msgs?no={'0' * 6000}1", timeout=5)
+    assert long_but_allowed.status_code == 403  # reached the app (no credentials)

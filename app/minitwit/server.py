@@ -102,6 +102,7 @@ def run(host: str, port: int, workers: int) -> int:
         "worker_class": "sync",
         "graceful_timeout": 10,
         "timeout": 30,
+        "limit_request_line": 8190,  # the most gunicorn allows; longer lines get its HTML 400
         "when_ready": when_ready,
         "child_exit": child_exit,
         "logconfig_dict": LOGCONFIG,
