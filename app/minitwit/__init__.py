@@ -28,7 +28,6 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=False,
-        JSON_SORT_KEYS=False,
     )
     if test_config is None:
         app.config.update(config.from_environ(os.environ))
