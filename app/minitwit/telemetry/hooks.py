@@ -95,13 +95,20 @@ def _http_children(method: str, route: str, status: str) -> tuple[Any, Any]:
     )
 
 
+@functools.lru_cache(maxsize=256)  # commands x status classes
+def _simulator_children(command: str, status_class: str) -> tuple[Any, Any]:
+    """The simulator request counter and latency histogram children for one command."""
+    return m.SIMULATOR_REQUESTS.labels(command, status_class), m.SIMULATOR_DURATION.labels(command)
+
+
 def record_simulator(
     req: Request, response: Response, command: str, seconds: float, fields: dict[str, object]
 ) -> None:
     """Simulator view of a request: command counters, errors, business events, latest."""
     status = response.status_code
-    m.SIMULATOR_REQUESTS.labels(command, code_class(status)).inc()
-    m.SIMULATOR_DURATION.labels(command).observe(seconds)
+    counter, histogram = _simulator_children(command, code_class(status))
+    counter.inc()
+    histogram.observe(seconds)
     reason = error_reason(command, status, seconds)
     if reason is not None:
         m.SIMULATOR_ERRORS.labels(command, reason).inc()
