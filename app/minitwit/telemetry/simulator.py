@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Request
 
+from ..errors import is_api_registration
 from .metrics import SIMULATOR_TIMEOUT
 
 # Endpoint -> simulator command; POST /register and POST /fllws are decided by their body.
@@ -29,7 +30,7 @@ def command_of(request: Request) -> str | None:
     if endpoint is None:
         return None
     if endpoint == "web.register":
-        return "register" if request.method == "POST" and request.is_json else None
+        return "register" if is_api_registration() else None
     if endpoint == "api.change_follow" and request.method == "POST":
         body = request.get_json(force=True, silent=True)  # cached: the view parsed it already
         return "unfollow" if isinstance(body, dict) and "unfollow" in body else "follow"
