@@ -42,8 +42,21 @@ def test_passwords_are_hashed_with_argon2(auth: AuthActions, app: Flask) -> None
 
     auth.register("foo", "secret")
     stored = User.by_name("foo").pw_hash  # type: ignore[union-attr]
-    assert stored.startswith("$argon2id$")
+    assert stored.startswith("$argon2id$v=19$m=19456,t=2,p=2$")
     assert "secret" not in stored
+
+
+def test_argon2_hash_with_older_parameters_is_upgraded_on_login(
+    auth: AuthActions, app: Flask
+) -> None:
+    from argon2 import PasswordHasher
+
+    from minitwit.models import User
+
+    older = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1).hash("pw")
+    User.create(username="older", email="o@x", pw_hash=older)
+    assert b"You were logged in" in auth.login("older", "pw").data
+    assert User.by_name("older").pw_hash.startswith("$argon2id$v=19$m=19456,t=2,p=2$")  # type: ignore[union-attr]
 
 
 def test_legacy_werkzeug_hash_still_logs_in_and_is_upgraded(auth: AuthActions, app: Flask) -> None:

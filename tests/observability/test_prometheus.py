@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -167,12 +168,16 @@ def test_metrics_add_up_across_both_workers(stack: tuple[LiveServer, str]) -> No
             headers={"Connection": "close", "X-Request-ID": f"{marker}-{i}"},
             timeout=5,
         )
+    # A worker counts and logs a request once its response is closed, just after the client
+    # has the answer: wait (briefly) for the last one.
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        entries = [e for e in _log_entries(server) if str(e.get("request_id")).startswith(marker)]
+        if count() - before == 60 and len(entries) == 60:
+            break
+        time.sleep(0.05)
     assert count() - before == 60
-    pids = {
-        entry["pid"]
-        for entry in _log_entries(server)
-        if str(entry.get("request_id", "")).startswith(marker)
-    }
+    pids = {entry["pid"] for entry in entries}
     assert len(pids) == 2, f"requests were served by {pids}: both workers should have served"
 
 

@@ -64,10 +64,12 @@ def _time_queries() -> None:
     if target is None or any(getattr(h, "minitwit_timer", False) for h in target.query_hooks):
         return
 
+    from .hooks import observe_later
+
     children = {kind: DB_DURATION.labels(kind) for kind in (*STATEMENTS, "other")}
 
     def observe(event: Any) -> None:
-        children[statement_kind(event.sql)].observe(event.duration)
+        observe_later(children[statement_kind(event.sql)], event.duration)
 
     observe.minitwit_timer = True  # type: ignore[attr-defined]
     target.query_hooks.append(observe)

@@ -9,9 +9,10 @@ import re
 import time
 from typing import Any
 
-from flask import Flask, Request, Response, g, request
+from flask import Flask, Request, Response, has_request_context, request
 
 from . import metrics as m
+from .logs import REQUEST_ID_KEY
 from .simulator import code_class, command_of, error_reason
 
 REQUEST_ID_HEADER = "X-Request-ID"
@@ -30,15 +31,19 @@ _API_ACTIONS = {
 }
 
 
+STARTED = "minitwit.started"  # WSGI environ key: when the first hook ran
+
+
 def init_app(app: Flask, logger: logging.Logger) -> None:
     """Time every request from the first hook to the last and record what it was."""
 
     def start() -> None:
-        g.request_started = time.perf_counter()
-        g.request_id = request_id_of(request)
+        environ = request.environ
+        environ[STARTED] = time.perf_counter()
+        environ[REQUEST_ID_KEY] = request_id_of(environ)
 
     def finish(response: Response) -> Response:
-        record_request(request, response, logger)
+        record_request(request._get_current_object(), response, logger)  # type: ignore[attr-defined]
         return response
 
     # First before-request hook, last after-request hook (Flask runs those in reverse).
@@ -46,26 +51,28 @@ def init_app(app: Flask, logger: logging.Logger) -> None:
     app.after_request_funcs.setdefault(None, []).insert(0, finish)
 
 
-def request_id_of(req: Request) -> str:
+def request_id_of(environ: dict[str, Any]) -> str:
     """The client's X-Request-ID when it is a sane token, else a fresh one."""
-    offered = req.headers.get(REQUEST_ID_HEADER, "")
+    offered = environ.get("HTTP_X_REQUEST_ID")
     return offered if offered and _SAFE_ID.fullmatch(offered) else os.urandom(16).hex()
 
 
 def record_request(req: Request, response: Response, logger: logging.Logger) -> None:
-    """Count, time and log one answered request; echo its id in the response."""
-    started = g.request_started if "request_started" in g else None
-    seconds = time.perf_counter() - started if started is not None else 0.0
-    request_id = g.get("request_id") or request_id_of(req)
-    response.headers[REQUEST_ID_HEADER] = request_id
-    route = req.url_rule.rule if req.url_rule is not None else m.UNMATCHED_ROUTE
-    status = response.status_code
-    method = req.method if req.method in _METHODS else "other"  # clients may send any token
-    counter, histogram = _http_children(method, route, str(status))
-    counter.inc()
-    histogram.observe(seconds)
+    """Echo the request id now; count, time and log the request once the answer is sent.
 
-    fields = {
+    What the request was is read here, while the request is current. Writing the metrics
+    and the log line waits for the WSGI server to close the response, which it does after
+    the client has its answer: that work stays off the client's latency.
+    """
+    environ = req.environ
+    started = environ.get(STARTED)
+    seconds = time.perf_counter() - started if started is not None else 0.0
+    request_id = environ.get(REQUEST_ID_KEY) or request_id_of(environ)
+    response.headers[REQUEST_ID_HEADER] = request_id
+    rule = req.url_rule
+    route = rule.rule if rule is not None else m.UNMATCHED_ROUTE
+    status = response.status_code
+    fields: dict[str, object] = {
         "method": req.method,
         "route": route,
         "path": req.path,
@@ -76,48 +83,89 @@ def record_request(req: Request, response: Response, logger: logging.Logger) -> 
     command = command_of(req)
     if command is not None:
         fields["command"] = command
-        record_simulator(req, response, command, seconds, fields)
+        latest = _latest_of(req, command)
+        if latest is not None:
+            fields["latest"] = latest
+        business = None
     else:
-        record_web_action(req, response)
-    level = logging.ERROR if status >= 500 else logging.INFO
-    if logger.isEnabledFor(level):  # makeRecord + handle: no caller lookup for this line
-        record = logger.makeRecord(logger.name, level, "", 0, "request", (), None)
-        record.fields = fields
-        logger.handle(record)
+        business = web_action(req, response)
+    response.call_on_close(functools.partial(publish, fields, seconds, business, logger))
+
+
+_PENDING: list[tuple[Any, float]] = []
+_MAX_PENDING = 256
+
+
+def observe_later(histogram: Any, seconds: float) -> None:
+    """Observe a duration when the current request is published (at once outside requests)."""
+    if has_request_context() and len(_PENDING) < _MAX_PENDING:
+        _PENDING.append((histogram, seconds))
+    else:
+        histogram.observe(seconds)
+
+
+def flush_queries() -> None:
+    """Observe the durations held back while requests were served."""
+    while _PENDING:
+        histogram, seconds = _PENDING.pop()
+        histogram.observe(seconds)
+
+
+def publish(fields: dict[str, Any], seconds: float, business: Any, logger: logging.Logger) -> None:
+    """Count and log one answered request (``fields`` as ``record_request`` gathered them)."""
+    try:
+        method = fields["method"] if fields["method"] in _METHODS else "other"
+        counter, histogram = _http_children(method, fields["route"], fields["status"])
+        counter.inc()
+        histogram.observe(seconds)
+        if "command" in fields:
+            record_simulator(fields, seconds)
+        elif business is not None:
+            business.inc()
+        flush_queries()
+        level = logging.ERROR if fields["status"] >= 500 else logging.INFO
+        if logger.isEnabledFor(level):  # makeRecord + handle: no caller lookup for this line
+            record = logger.makeRecord(logger.name, level, "", 0, "request", (), None)
+            record.fields = fields
+            logger.handle(record)
+    except Exception:  # the answer is out already; never let telemetry break the worker
+        logger.exception("recording a request failed")
 
 
 @functools.lru_cache(maxsize=4096)  # label sets are bounded: methods x routes x statuses
-def _http_children(method: str, route: str, status: str) -> tuple[Any, Any]:
+def _http_children(method: str, route: str, status: int) -> tuple[Any, Any]:
     """The request counter and histogram children for one label set."""
     return (
-        m.HTTP_REQUESTS.labels(method, route, status),
-        m.HTTP_DURATION.labels(method, route, status),
+        m.HTTP_REQUESTS.labels(method, route, str(status)),
+        m.HTTP_DURATION.labels(method, route, str(status)),
     )
 
 
-@functools.lru_cache(maxsize=256)  # commands x status classes
-def _simulator_children(command: str, status_class: str) -> tuple[Any, Any]:
-    """The simulator request counter and latency histogram children for one command."""
-    return m.SIMULATOR_REQUESTS.labels(command, status_class), m.SIMULATOR_DURATION.labels(command)
+@functools.lru_cache(maxsize=256)  # commands x statuses
+def _simulator_children(command: str, status: int) -> tuple[Any, Any, Any]:
+    """The simulator counter and histogram children for one command and status, and the
+    business counter a successful action of this command increments (or None)."""
+    action = _API_ACTIONS.get(command) if status == 204 else None
+    return (
+        m.SIMULATOR_REQUESTS.labels(command, code_class(status)),
+        m.SIMULATOR_DURATION.labels(command),
+        action.labels("api") if action is not None else None,
+    )
 
 
-def record_simulator(
-    req: Request, response: Response, command: str, seconds: float, fields: dict[str, object]
-) -> None:
+def record_simulator(fields: dict[str, Any], seconds: float) -> None:
     """Simulator view of a request: command counters, errors, business events, latest."""
-    status = response.status_code
-    counter, histogram = _simulator_children(command, code_class(status))
+    command, status = fields["command"], fields["status"]
+    counter, histogram, action = _simulator_children(command, status)
     counter.inc()
     histogram.observe(seconds)
     reason = error_reason(command, status, seconds)
     if reason is not None:
         m.SIMULATOR_ERRORS.labels(command, reason).inc()
-    if status == 204 and command in _API_ACTIONS:
-        _API_ACTIONS[command].labels("api").inc()
-    latest = _latest_of(req, command)
-    if latest is not None:
-        fields["latest"] = latest
-        m.LATEST.set(latest)
+    if action is not None:
+        action.inc()
+    if "latest" in fields:
+        m.LATEST.set(fields["latest"])
 
 
 def _latest_of(req: Request, command: str) -> int | None:
@@ -133,15 +181,16 @@ def _latest_of(req: Request, command: str) -> int | None:
     return value if value != -1 and abs(value) <= _MAX_LATEST else None
 
 
-def record_web_action(req: Request, response: Response) -> None:
-    """Business events done through the HTML pages (they answer with a redirect)."""
+def web_action(req: Request, response: Response) -> Any:
+    """The business counter an HTML page's action increments (they answer with a redirect)."""
     if response.status_code != 302:
-        return
+        return None
     endpoint = req.endpoint
     if endpoint in _WEB_ACTIONS:
-        _WEB_ACTIONS[endpoint].labels("web").inc()
-    elif endpoint == "web.register" and req.method == "POST":
+        return _WEB_ACTIONS[endpoint].labels("web")
+    if endpoint == "web.register" and req.method == "POST":
         if (response.location or "").rstrip("/").endswith("/login"):
-            m.REGISTRATIONS.labels("web").inc()
+            return m.REGISTRATIONS.labels("web")
     elif endpoint == "web.add_message" and req.form.get("text"):
-        m.MESSAGES.labels("web").inc()
+        return m.MESSAGES.labels("web")
+    return None

@@ -9,9 +9,11 @@ import sys
 import time
 from typing import Any, TextIO
 
-from flask import g, has_request_context
+from flask import has_request_context, request
 
 LOGGER_NAME = "minitwit"
+REQUEST_ID_KEY = "minitwit.request_id"
+"""Where the request hooks keep the request's id in the WSGI environ."""
 _STANDARD = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None)))
 
 
@@ -63,7 +65,7 @@ class RequestContext(logging.Filter):
         if "fields" in record.__dict__ or "request_id" in record.__dict__:
             return True
         if has_request_context():
-            request_id = g.get("request_id")
+            request_id = request.environ.get(REQUEST_ID_KEY)
             if request_id is not None:
                 record.request_id = request_id
         return True

@@ -29,7 +29,10 @@ ERROR_PAGES = (400, 401, 403, 404)
 
 @bp.before_app_request
 def load_user() -> None:
-    """Make the logged-in user available as ``g.user``."""
+    """Make the logged-in user available as ``g.user`` (API requests carry no session)."""
+    if request.blueprint == "api":
+        g.user = None
+        return
     user_id = session.get("user_id")
     g.user = User.get_or_none(User.id == user_id) if isinstance(user_id, int) else None
 
