@@ -8,10 +8,8 @@ from importlib.resources import files
 from typing import Any
 
 from flask import Blueprint, Response, abort, jsonify, request
-from werkzeug.exceptions import HTTPException
 
 from .. import accounts
-from ..db import database
 from ..errors import json_error
 from ..models import Latest, Message, User
 from ..security import simulator_authorized
@@ -42,41 +40,7 @@ def int_arg(name: str, default: int, low: int, high: int) -> int:
 
 
 def records_latest(view: View) -> View:
-    """Store the ``latest`` query parameter, also when the view refuses (403, 400, 404).
-
-    The value and what the view writes share one transaction (one commit per action). A
-    refusal commits the value before it propagates; an unexpected error rolls the action
-    back and stores the value on its own.
-    """
-
-    @functools.wraps(view)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        latest = int_arg("latest", -1, -MAX_LATEST, MAX_LATEST)
-        if latest == -1:
-            return view(*args, **kwargs)
-        try:
-            with database.atomic() as transaction:
-                Latest.store(latest)  # a write first: the transaction holds the write lock
-                try:
-                    return view(*args, **kwargs)
-                except HTTPException:
-                    transaction.commit()
-                    raise
-        except HTTPException:
-            raise
-        except Exception:
-            Latest.store(latest)
-            raise
-
-    return wrapper
-
-
-def records_latest_first(view: View) -> View:
-    """Store the ``latest`` query parameter on its own before the view runs.
-
-    For registration: hashing the password takes milliseconds, during which an open
-    transaction would hold the database's write lock against every other worker.
-    """
+    """Store the ``latest`` query parameter before anything else (also before auth)."""
 
     @functools.wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -138,7 +102,7 @@ def get_latest() -> Response:
     return jsonify({"latest": Latest.current()})
 
 
-@records_latest_first
+@records_latest
 def register() -> Response:
     """Register a user from a JSON body (dispatched from ``POST /register``)."""
     body = json_object()
