@@ -75,6 +75,25 @@ def test_errors_are_logged_with_stack_trace_and_request_id(
     assert all(e["request_id"] == "req-boom" for e in errors)
 
 
+def test_a_failure_while_recording_is_logged_and_the_answer_stands(
+    database_url: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from minitwit.telemetry import hooks
+
+    def broken(*_args: object) -> None:
+        raise OSError("metrics folder gone")
+
+    client = make_app(database_url).test_client()
+    monkeypatch.setattr(hooks, "_http_children", broken)
+    capsys.readouterr()
+    response = client.get("/latest")
+    assert response.status_code == 200
+    assert response.get_json() == {"latest": -1}
+    errors = [e for e in json_lines(capsys.readouterr().out) if e["level"] == "error"]
+    assert [e["msg"] for e in errors] == ["recording a request failed"]
+    assert "metrics folder gone" in errors[0]["stack"]
+
+
 def test_startup_configuration_is_logged_redacted(database_url: str) -> None:
     from minitwit import config
     from minitwit.telemetry import logs
