@@ -1,4 +1,7 @@
-"""Request hooks: request ids, metrics by route template, and one JSON log line per request."""
+"""Request hooks: request ids, metrics by route template, and one JSON log line per request.
+
+The hooks only gather; metrics and the line are written once the response is closed.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +19,7 @@ from .logs import REQUEST_ID_KEY
 from .simulator import code_class, command_of, error_reason
 
 REQUEST_ID_HEADER = "X-Request-ID"
+STARTED = "minitwit.started"  # WSGI environ key: when the first hook ran
 _MAX_LATEST = 2**63 - 1
 _METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 _SAFE_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
@@ -29,9 +33,6 @@ _API_ACTIONS = {
     "follow": m.FOLLOWS,
     "unfollow": m.UNFOLLOWS,
 }
-
-
-STARTED = "minitwit.started"  # WSGI environ key: when the first hook ran
 
 
 def init_app(app: Flask, logger: logging.Logger) -> None:
