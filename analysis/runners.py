@@ -23,7 +23,7 @@ VULTURE_IGNORE_DECORATORS = (
 )
 VULTURE_IGNORE_NAMES = (
     "Meta,table_name,primary_key,indexes,legacy_table_names,session_interface,"
-    "get_cookie_secure,load_config,load,access"
+    "get_cookie_secure,ensure_sync,test_client_class,load_config,load,access"
 )
 
 
