@@ -32,13 +32,11 @@ from .servers import SHARED_SCENARIO, served
 AUTH = basic_auth("simulator", "super_safe!")
 
 
-def replay(url: str, actions: list[Action]) -> dict[str, Any]:
-    """Send every action in order, a new connection each; count errors like the simulator."""
-    return summary(*send(url, actions))
-
-
 def send(url: str, actions: list[Action]) -> tuple[float, list[float], Counter[str]]:
-    """Wall time, per-request durations and simulator error categories of one replay."""
+    """Send every action in order, a new connection each; count errors like the simulator.
+
+    Returns the wall time, each request's duration and the simulator's error categories.
+    """
     host, port = url.removeprefix("http://").split(":")
     errors: Counter[str] = Counter()
     durations = []

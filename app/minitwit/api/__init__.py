@@ -21,6 +21,8 @@ NOT_AUTHORIZED = "You are not authorized to use this resource!"
 DEFAULT_NO = 100
 MAX_NO = 10_000
 MAX_LATEST = 2**63 - 1
+STORED_LATEST = "minitwit.latest"
+"""WSGI environ key: the ``latest`` value this request stored (telemetry reports it)."""
 
 View = Callable[..., Any]
 
@@ -47,6 +49,7 @@ def records_latest(view: View) -> View:
         latest = int_arg("latest", -1, -MAX_LATEST, MAX_LATEST)
         if latest != -1:
             Latest.store(latest)
+            request.environ[STORED_LATEST] = latest
         return view(*args, **kwargs)
 
     return wrapper

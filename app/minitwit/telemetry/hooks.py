@@ -14,13 +14,13 @@ from typing import Any
 
 from flask import Flask, Request, Response, has_request_context, request
 
+from ..api import STORED_LATEST
 from . import metrics as m
 from .logs import REQUEST_ID_KEY
 from .simulator import code_class, command_of, error_reason
 
 REQUEST_ID_HEADER = "X-Request-ID"
 STARTED = "minitwit.started"  # WSGI environ key: when the first hook ran
-_MAX_LATEST = 2**63 - 1
 _METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 _SAFE_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 _WEB_ACTIONS = {
@@ -84,9 +84,8 @@ def record_request(req: Request, response: Response, logger: logging.Logger) -> 
     command = command_of(req)
     if command is not None:
         fields["command"] = command
-        latest = _latest_of(req, command)
-        if latest is not None:
-            fields["latest"] = latest
+        if STORED_LATEST in environ:
+            fields["latest"] = environ[STORED_LATEST]
         business = None
     else:
         business = web_action(req, response)
@@ -167,19 +166,6 @@ def record_simulator(fields: dict[str, Any], seconds: float) -> None:
         action.inc()
     if "latest" in fields:
         m.LATEST.set(fields["latest"])
-
-
-def _latest_of(req: Request, command: str) -> int | None:
-    """The simulator's ``latest`` this request stored (GET /latest only reads it)."""
-    raw = req.args.get("latest") if command != "latest" else None
-    if raw is None:
-        return None
-    try:
-        value = int(raw.strip())
-    except ValueError:
-        return None
-    # The API stores any value that parses and fits 64 bits (except -1), before anything else.
-    return value if value != -1 and abs(value) <= _MAX_LATEST else None
 
 
 def web_action(req: Request, response: Response) -> Any:
