@@ -114,7 +114,7 @@ def load(session: nox.Session) -> None:
         session.run(*command, "--", *locust_args)
         return
     sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from tests.support.postgres import start_postgres
+    from devtools.postgres import start_postgres
 
     server = start_postgres()
     try:

@@ -12,7 +12,7 @@ from urllib.error import HTTPError
 from urllib.parse import urlencode
 from urllib.request import HTTPRedirectHandler, Request, build_opener
 
-from tests.support.live import live_minitwit
+from devtools.live import live_minitwit
 
 from .context import Target
 

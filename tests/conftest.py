@@ -16,14 +16,12 @@ from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from werkzeug.test import TestResponse
 
+from devtools.live import LiveServer, live_minitwit
+from devtools.postgres import PostgresServer, PostgresUnavailable, start_postgres
+from devtools.simulator import SIMULATOR_AUTH
 from minitwit import create_app, migrations
 from minitwit.db import connect, database
 from minitwit.models import MODELS
-
-from .support.live import LiveServer, live_minitwit
-from .support.postgres import PostgresServer, PostgresUnavailable, start_postgres
-
-SIMULATOR_AUTH = {"Authorization": "Basic c2ltdWxhdG9yOnN1cGVyX3NhZmUh"}
 
 
 @pytest.fixture(scope="session")

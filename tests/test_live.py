@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 import requests
 
+from devtools.live import LiveServer, live_minitwit
+from devtools.postgres import PostgresServer
+
 from .conftest import SIMULATOR_AUTH
-from .support.live import LiveServer, live_minitwit
-from .support.postgres import PostgresServer
 
 pytestmark = pytest.mark.live
 

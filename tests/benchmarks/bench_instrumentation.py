@@ -20,10 +20,11 @@ from pathlib import Path
 
 import requests
 
+from devtools.live import live_minitwit
+from devtools.simulator import SIMULATOR_AUTH
 from tests.observability.loki_receiver import loki_receiver
-from tests.support.live import live_minitwit
 
-AUTH = {"Authorization": "Basic c2ltdWxhdG9yOnN1cGVyX3NhZmUh", "Connection": "close"}
+AUTH = {**SIMULATOR_AUTH, "Connection": "close"}
 ENDPOINTS = ("/latest", "/msgs")
 ROUNDS = 20
 PER_ROUND = 25

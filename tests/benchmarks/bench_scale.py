@@ -24,12 +24,12 @@ from urllib.parse import quote, urlencode
 
 from peewee import fn
 
+from devtools.live import live_minitwit
+from devtools.simulator import SIMULATOR_AUTH
 from minitwit.db import connect
 from minitwit.models import Message, User
 
-from ..support.live import live_minitwit
-
-AUTH = {"Authorization": "Basic c2ltdWxhdG9yOnN1cGVyX3NhZmUh"}
+AUTH = SIMULATOR_AUTH
 
 
 def seed(folder: Path, users: int, messages: int, follows: int) -> dict[str, str]:

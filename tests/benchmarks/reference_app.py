@@ -17,6 +17,8 @@ from typing import Any
 from flask import Flask, g, jsonify, request
 from werkzeug.security import generate_password_hash
 
+from devtools.simulator import basic_auth
+
 DATABASE = os.environ.get("REFERENCE_DB", "reference.sqlite")
 LATEST_FILE = Path(DATABASE).with_suffix(".latest.txt")
 SCHEMA = """
@@ -26,7 +28,7 @@ create table if not exists follower (who_id integer, whom_id integer);
 create table if not exists message (message_id integer primary key autoincrement,
   author_id integer not null, text string not null, pub_date integer, flagged integer);
 """
-AUTH = "Basic c2ltdWxhdG9yOnN1cGVyX3NhZmUh"
+AUTH = basic_auth()
 
 app = Flask(__name__)
 with sqlite3.connect(DATABASE) as _db:

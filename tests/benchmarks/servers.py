@@ -6,7 +6,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
-from ..support.live import LiveServer, gunicorn_app, live_minitwit
+from devtools.live import LiveServer, gunicorn_app, live_minitwit
 
 SHARED_SCENARIO = Path(__file__).resolve().parents[3] / "shared" / "data" / "minitwit_scenario.csv"
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from ..support.live import LiveServer, gunicorn_app
+from devtools.live import LiveServer, gunicorn_app
 
 ROOT = Path(__file__).resolve().parents[2]
 LOCUSTFILE = ROOT / "loadtest" / "locustfile.py"

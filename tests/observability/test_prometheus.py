@@ -18,8 +18,9 @@ import pytest
 import requests
 import yaml
 
+from devtools.live import LiveServer, live_minitwit
+
 from ..conftest import SIMULATOR_AUTH
-from ..support.live import LiveServer, live_minitwit
 from .promstack import (
     PROMETHEUS_DIR,
     dashboard_panels,

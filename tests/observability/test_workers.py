@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from ..support.live import live_minitwit
+from devtools.live import live_minitwit
 
 pytestmark = pytest.mark.live
 

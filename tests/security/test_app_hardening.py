@@ -8,6 +8,8 @@ import re
 import pytest
 from flask.testing import FlaskClient
 
+from devtools.simulator import SIMULATOR_AUTH
+
 JSON = {"Content-Type": "application/json"}
 
 
@@ -54,9 +56,7 @@ def test_nul_characters_are_refused_as_the_openapi_says(
     schema_name = "NewMessage" if field == "content" else "FollowChange"
     pattern = schemas[schema_name]["properties"][field]["pattern"]
     assert re.search(pattern, body[field]) is None  # the document refuses it ...
-    response = client.post(
-        path, json=body, headers={"Authorization": "Basic c2ltdWxhdG9yOnN1cGVyX3NhZmUh"}
-    )
+    response = client.post(path, json=body, headers=SIMULATOR_AUTH)
     assert response.status_code == 400  # ... and so does the app
     assert "NUL" in response.get_json()["error_msg"]
 
@@ -92,7 +92,7 @@ def test_follow_change_needs_exactly_one_action(client: FlaskClient) -> None:
     response = client.post(
         "/fllws/ann",
         json={"follow": "ann", "unfollow": "ann"},
-        headers={"Authorization": "Basic c2ltdWxhdG9yOnN1cGVyX3NhZmUh"},
+        headers=SIMULATOR_AUTH,
     )
     assert response.status_code == 400
 

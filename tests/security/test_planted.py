@@ -47,11 +47,10 @@ def scratch(tmp_path: Path) -> Path:
             ROOT / name, copy / name, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info")
         )
     shutil.copytree(
-        ROOT / "tests" / "support",
-        copy / "tests" / "support",
+        ROOT / "devtools",
+        copy / "devtools",
         ignore=shutil.ignore_patterns("__pycache__"),
     )
-    shutil.copy(ROOT / "tests" / "__init__.py", copy / "tests" / "__init__.py")
     shutil.copy(ROOT / "pyproject.toml", copy / "pyproject.toml")
     return copy
 

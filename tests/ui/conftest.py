@@ -16,7 +16,8 @@ from typing import Any
 
 import pytest
 
-from ..support.live import LiveServer, live_minitwit
+from devtools.live import LiveServer, live_minitwit
+
 from .browser import CHROMIUM, CHROMIUM_ARGS, VIEWPORTS, ConsoleLog, axe_source, missing_tool, watch
 
 PASSWORD = "secret"

@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from ..support.live import LiveServer
+from devtools.live import LiveServer
+
 from .browser import REPORTS, VIEWPORTS, describe, serious_violations
 from .conftest import Visitor, new_visitor, unique
 

@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 import requests
 
+from devtools.live import LiveServer, live_minitwit
+
 from ..conftest import SIMULATOR_AUTH
-from ..support.live import LiveServer, live_minitwit
 from .conftest import Visitor, new_visitor, unique
 
 PLACEHOLDER = (

@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 
-from ..support.live import LiveServer
+from devtools.live import LiveServer
+
 from .conftest import Visitor, new_visitor, unique
 
 LIMIT = 280

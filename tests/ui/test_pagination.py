@@ -9,8 +9,9 @@ from urllib.parse import quote
 import pytest
 import requests
 
+from devtools.live import LiveServer
+
 from ..conftest import SIMULATOR_AUTH
-from ..support.live import LiveServer
 from .conftest import Visitor, new_visitor
 
 PER_PAGE = 30

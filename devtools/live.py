@@ -7,14 +7,14 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.error import URLError
 from urllib.request import urlopen
 
-from .postgres import free_port
+from .ports import free_port
 
 
 @dataclass
@@ -73,12 +73,13 @@ def live_minitwit(
     env: Mapping[str, str] | None = None,
     workers: int = 2,
     port: int | None = None,
+    args: Sequence[str] = (),
 ) -> Iterator[LiveServer]:
-    """Run ``python -m minitwit serve`` in ``workdir`` until the block ends (then SIGTERM)."""
+    """Run ``python -m minitwit serve [args]`` in ``workdir`` until the block ends (SIGTERM)."""
     port = port or free_port()
     environment = {**os.environ, "MINITWIT_INSTANCE_PATH": str(workdir / "instance"), **(env or {})}
     command = [sys.executable, "-m", "minitwit", "serve", "--port", str(port)]
-    command += ["--workers", str(workers)]
+    command += ["--workers", str(workers), *args]
     with _running(command, port, workdir / f"serve-{port}.log", workdir, environment) as server:
         yield server
 
