@@ -67,6 +67,10 @@ class PostgresServer:
             "UTF8",
             "--no-sync",
         )
+        return self.start_server()
+
+    def start_server(self) -> PostgresServer:
+        """Start the server on its existing data directory (again after ``stop_server``)."""
         options = (
             f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 "
             "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
@@ -101,6 +105,10 @@ class PostgresServer:
             f'CREATE DATABASE "{name}"',
         )
         return self.url(name)
+
+    def stop_server(self, mode: str = "fast") -> None:
+        """Stop the server but keep its data (``pg_ctl stop -m mode``); ``start_server`` resumes."""
+        self._run("pg_ctl", "-D", str(self.data), "-m", mode, "-w", "stop")
 
     def stop(self) -> None:
         try:
