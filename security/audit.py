@@ -10,7 +10,7 @@ from typing import Any
 from packaging.requirements import Requirement
 
 from .context import Context, run_command
-from .findings import FAILED, RAN, Finding, ToolRun
+from .findings import FAILED, PARTIAL, RAN, Finding, ToolRun
 
 NOT_AUDITED = "not audited: advisory service unreachable"
 UNREACHABLE = re.compile(
@@ -142,6 +142,8 @@ def run(ctx: Context) -> ToolRun:
         [str(report_path.relative_to(ctx.out))] if report else [],
     )
     not_audited = sum(value.startswith(NOT_AUDITED) for value in status.values())
+    if not_audited:
+        run.status = PARTIAL
     run.reason = (
         f"{not_audited} of {len(status)} packages {NOT_AUDITED}"
         if not_audited

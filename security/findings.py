@@ -9,6 +9,7 @@ SEVERITIES = ("critical", "high", "medium", "low", "info")
 BLOCKING = frozenset({"critical", "high"})
 
 RAN = "ran"
+PARTIAL = "partial"  # ran, but could not check everything (e.g. packages not audited)
 NOT_RUN = "not run"
 FAILED = "failed"
 

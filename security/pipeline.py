@@ -10,9 +10,11 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from devtools.report import current_commit
+
 from . import api_fuzz, audit, bandit, report, wapiti, zap
 from .context import Context
-from .findings import FAILED, ToolRun
+from .findings import FAILED, NOT_RUN, ToolRun
 from .gate import decide
 from .risks import RiskFileError, load_risks
 from .target import live_target
@@ -41,6 +43,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     )
     parser.add_argument(
         "--accepted-risks", type=Path, default=Path(__file__).with_name("accepted-risks.yml")
+    )
+    parser.add_argument(
+        "--require-complete",
+        action="store_true",
+        help="fail when a tool did not run or could not check everything (on in CI)",
     )
     parser.add_argument(
         "--today",
@@ -92,9 +99,13 @@ def main(argv: list[str] | None = None) -> int:
         ):
             ctx.target = target
             runs += [timed(name, LIVE[name], ctx) for name in live]
+    runs += [
+        ToolRun(name, NOT_RUN, "not selected (--tools)") for name in TOOLS if name not in chosen
+    ]
     findings = [finding for run in runs for finding in run.findings]
-    verdict = decide(findings, risks, runs, args.today or dt.date.today())
-    report.write(ctx.out, findings, runs, verdict, dt.datetime.now(dt.UTC))
+    verdict = decide(findings, risks, runs, args.today or dt.date.today(), args.require_complete)
+    when = dt.datetime.now(dt.UTC)
+    report.write(ctx.out, findings, runs, verdict, when, current_commit(root))
     print((ctx.out / "summary.md").read_text())
     print(f"[security] report: {ctx.out / 'index.html'}")
     return 0 if verdict.passed else 1

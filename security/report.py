@@ -5,12 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import Counter
-from html import escape
 from pathlib import Path
 from typing import Any
 
+from devtools.report import render
+
 from .findings import NOT_RUN, SEVERITIES, Finding, ToolRun, severity_rank
-from .gate import Verdict
+from .gate import SecurityVerdict
+
+TEMPLATES = Path(__file__).with_name("templates")
 
 SARIF_LEVEL = {
     "critical": "error",
@@ -38,13 +41,17 @@ def where(finding: Finding) -> str:
 
 
 def as_json(
-    findings: list[Finding], runs: list[ToolRun], verdict: Verdict, when: dt.datetime
+    findings: list[Finding], runs: list[ToolRun], verdict: SecurityVerdict, when: dt.datetime
 ) -> dict[str, Any]:
     """Everything in one machine-readable document."""
     return {
         "generated": when.isoformat(timespec="seconds"),
-        "verdict": "pass" if verdict.passed else "fail",
+        "verdict": verdict.status,
+        "headline": verdict.headline(),
+        "complete": verdict.complete,
+        "scope": verdict.gaps,
         "reasons": verdict.reasons,
+        "gate": verdict.as_dict(),
         "tools": [run.as_dict() for run in runs],
         "counts": counts(findings),
         "findings": [
@@ -54,19 +61,27 @@ def as_json(
     }
 
 
-def _accepted(finding: Finding, verdict: Verdict) -> dict[str, str] | None:
+def _accepted(finding: Finding, verdict: SecurityVerdict) -> dict[str, str] | None:
     risk = verdict.accepted.get(finding)
     if risk is None:
         return None
     return {"justification": risk.justification, "expires": risk.expires.isoformat()}
 
 
-def summary_md(findings: list[Finding], runs: list[ToolRun], verdict: Verdict) -> str:
-    """A pull-request comment: verdict, reasons, tools, counts."""
-    lines = [f"## Security gate: {'PASS' if verdict.passed else 'FAIL'}", ""]
+def totals(findings: list[Finding]) -> dict[str, int]:
+    """Findings per severity, across tools."""
+    found = Counter(finding.severity for finding in findings)
+    return {severity: found[severity] for severity in SEVERITIES}
+
+
+def summary_md(findings: list[Finding], runs: list[ToolRun], verdict: SecurityVerdict) -> str:
+    """A pull-request comment: verdict with its scope, reasons, totals, tools."""
+    lines = [f"## Security gate: {verdict.headline()}", ""]
     lines += [f"- {reason}" for reason in verdict.reasons[:30]]
     if len(verdict.reasons) > 30:
         lines.append(f"- ... and {len(verdict.reasons) - 30} more (see index.html)")
+    total = totals(findings)
+    lines += ["", "Findings: " + ", ".join(f"{total[sev]} {sev}" for sev in SEVERITIES)]
     lines += [
         "",
         "| tool | status | time | " + " | ".join(SEVERITIES) + " | note |",
@@ -134,62 +149,54 @@ def sarif(findings: list[Finding], runs: list[ToolRun]) -> dict[str, Any]:
     }
 
 
+def groups(findings: list[Finding]) -> list[tuple[str, list[tuple[str, list[Finding]]]]]:
+    """Findings grouped by tool, then rule, most severe first."""
+    by_tool: dict[str, dict[str, list[Finding]]] = {}
+    for finding in ordered(findings):
+        by_tool.setdefault(finding.tool, {}).setdefault(finding.rule, []).append(finding)
+    return [(tool, list(rules.items())) for tool, rules in by_tool.items()]
+
+
 def html_page(
-    findings: list[Finding], runs: list[ToolRun], verdict: Verdict, when: dt.datetime
+    findings: list[Finding],
+    runs: list[ToolRun],
+    verdict: SecurityVerdict,
+    when: dt.datetime,
+    commit: str = "",
 ) -> str:
-    """The reviewers' page: verdict first, then tools, counts and every finding."""
-    e = escape
-    colour = "#1a7f37" if verdict.passed else "#cf222e"
-    table = counts(findings)
-    parts = [
-        "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
-        "<title>MiniTwit security report</title><style>body{font:14px sans-serif;margin:2em}"
-        "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;"
-        "vertical-align:top;text-align:left}pre{white-space:pre-wrap;max-width:60em;margin:0}"
-        ".accepted{background:#fff8c5}</style></head><body>",
-        f"<h1 style='color:{colour}'>Security gate: {'PASS' if verdict.passed else 'FAIL'}</h1>",
-        f"<p>Generated {e(when.isoformat(timespec='seconds'))}.</p>",
-    ]
-    if verdict.reasons:
-        parts.append("<ul>" + "".join(f"<li>{e(r)}</li>" for r in verdict.reasons) + "</ul>")
-    parts.append(
-        "<h2>Tools</h2><table><tr><th>tool</th><th>status</th><th>time</th>"
-        + "".join(f"<th>{s}</th>" for s in SEVERITIES)
-        + "<th>details</th></tr>"
+    """The reviewers' page: verdict and scope, totals, tools, findings grouped by tool and rule."""
+    risks = sorted(set(verdict.accepted.values()), key=lambda risk: (risk.rule, risk.scope))
+    return render(
+        TEMPLATES,
+        "security.html",
+        title="MiniTwit security report",
+        generated=f"Generated {when.isoformat(timespec='seconds')}",
+        commit=commit,
+        scope_note="judged this repository and a fresh MiniTwit started from it",
+        verdict=verdict,
+        totals=totals(findings),
+        severities=SEVERITIES,
+        runs=runs,
+        counts=counts(findings),
+        groups=groups(findings),
+        risks=risks,
+        risk_ids={risk: f"A{number}" for number, risk in enumerate(risks, 1)},
+        where=where,
+        not_run=NOT_RUN,
     )
-    for run in runs:
-        row = table.get(run.tool, {})
-        notes = "".join(f"<br>{e(n)}" for n in run.notes)
-        links = "".join(f"<br><a href='{e(a)}'>{e(a)}</a>" for a in run.artefacts)
-        parts.append(
-            f"<tr><td>{e(run.tool)}</td><td>{e(run.status)}</td>"
-            f"<td>{run.seconds:.0f} s</td>"
-            + "".join(f"<td>{row.get(s, 0)}</td>" for s in SEVERITIES)
-            + f"<td>{e(run.reason)}{notes}{links}</td></tr>"
-        )
-    parts.append(
-        "</table><h2>Findings</h2><table><tr><th>severity</th><th>tool</th><th>rule</th>"
-        "<th>location</th><th>finding</th><th>evidence</th><th>fix</th></tr>"
-    )
-    for f in ordered(findings):
-        risk = verdict.accepted.get(f)
-        mark = f"<br><b>accepted until {risk.expires}</b>: {e(risk.justification)}" if risk else ""
-        parts.append(
-            f"<tr class='{'accepted' if risk else ''}'><td>{e(f.severity)}</td>"
-            f"<td>{e(f.tool)}</td><td>{e(f.rule)}</td><td>{e(where(f))}</td>"
-            f"<td>{e(f.title)}{mark}</td><td><pre>{e(f.evidence)}</pre></td>"
-            f"<td>{e(f.fix)}</td></tr>"
-        )
-    parts.append("</table></body></html>\n")
-    return "\n".join(parts)
 
 
 def write(
-    out: Path, findings: list[Finding], runs: list[ToolRun], verdict: Verdict, when: dt.datetime
+    out: Path,
+    findings: list[Finding],
+    runs: list[ToolRun],
+    verdict: SecurityVerdict,
+    when: dt.datetime,
+    commit: str = "",
 ) -> None:
     """Write the four report files into ``out``."""
     out.mkdir(parents=True, exist_ok=True)
-    (out / "index.html").write_text(html_page(findings, runs, verdict, when))
+    (out / "index.html").write_text(html_page(findings, runs, verdict, when, commit))
     (out / "summary.md").write_text(summary_md(findings, runs, verdict))
     (out / "findings.sarif").write_text(json.dumps(sarif(findings, runs), indent=2))
     (out / "findings.json").write_text(json.dumps(as_json(findings, runs, verdict, when), indent=2))

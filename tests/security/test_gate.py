@@ -7,7 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from security.findings import FAILED, NOT_RUN, RAN, Finding, ToolRun, normalise_severity
+from security.findings import (
+    FAILED,
+    NOT_RUN,
+    PARTIAL,
+    RAN,
+    Finding,
+    ToolRun,
+    normalise_severity,
+)
 from security.gate import decide
 from security.pipeline import TOOLS
 from security.risks import AcceptedRisk, RiskFileError, load_risks, parse_risks
@@ -114,3 +122,28 @@ def test_committed_accepted_risks_file_parses_and_only_names_known_tools() -> No
 )
 def test_severity_words_are_normalised(word: str, expected: str) -> None:
     assert normalise_severity(word) == expected
+
+
+def test_a_tool_that_did_not_run_limits_the_pass() -> None:
+    verdict = decide([], [], [ToolRun("zap", NOT_RUN, "ZAP: not run (needs Docker)")], TODAY)
+    assert verdict.passed and verdict.status == "limited"
+    assert verdict.headline() == "PASS, limited: zap: ZAP: not run (needs Docker)"
+
+
+def test_packages_not_audited_limit_the_pass() -> None:
+    audit = ToolRun("pip-audit", PARTIAL, "23 of 23 packages not audited")
+    verdict = decide([], [], [ToolRun("bandit", RAN), audit], TODAY)
+    assert verdict.status == "limited"
+    assert "pip-audit: 23 of 23 packages not audited" in verdict.gaps
+
+
+def test_require_complete_fails_a_limited_run() -> None:
+    runs = [ToolRun("bandit", RAN), ToolRun("zap", NOT_RUN, "needs Docker")]
+    verdict = decide([], [], runs, TODAY, require_complete=True)
+    assert not verdict.passed
+    assert verdict.headline().startswith("FAIL") and "zap: needs Docker" in verdict.headline()
+
+
+def test_a_complete_clean_run_is_a_plain_pass() -> None:
+    verdict = decide([], [], [ToolRun("bandit", RAN), ToolRun("zap", RAN)], TODAY, True)
+    assert verdict.status == "pass" and verdict.headline() == "PASS"

@@ -75,3 +75,25 @@ def test_json_lists_findings_most_severe_first_with_acceptance(tmp_path: Path) -
     assert data["findings"][1]["accepted"]["expires"] == "2027-05-31"
     assert data["counts"]["bandit"]["high"] == 1
     assert {tool["tool"]: tool["status"] for tool in data["tools"]}["zap"] == "not run"
+
+
+def test_a_pass_without_zap_says_limited_everywhere(tmp_path: Path) -> None:
+    out = build(tmp_path, [CSRF])
+    assert (
+        (out / "summary.md")
+        .read_text()
+        .startswith("## Security gate: PASS, limited: zap: ZAP: not run (needs Docker)")
+    )
+    data = json.loads((out / "findings.json").read_text())
+    assert data["verdict"] == "limited" and data["complete"] is False
+    assert data["scope"] == ["zap: ZAP: not run (needs Docker)"]
+    page = (out / "index.html").read_text()
+    assert "PASS, LIMITED" in page and "not a full pass" in page
+
+
+def test_html_groups_findings_and_explains_each_accepted_risk_once(tmp_path: Path) -> None:
+    second = Finding("wapiti", "csrf", "medium", "Lack of anti CSRF token", "POST /register")
+    page = (build(tmp_path, [CSRF, second]) / "index.html").read_text()
+    assert page.count("contract forbids tokens &lt;b&gt;") == 1
+    assert page.count('href="#A1"') == 2
+    assert "csrf: Lack of anti CSRF token (2)" in page

@@ -1,0 +1,44 @@
+"""One page shell for every pipeline's HTML report: the verdict and its scope first, one style.
+
+Each pipeline keeps its templates next to its code and extends ``layout.html`` from here;
+``render`` finds both. Jinja2 comes with Flask; autoescaping is on for everything.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+from typing import Any
+
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
+
+SHELL = Path(__file__).with_name("templates")
+
+
+def render(template_dir: Path, name: str, **context: Any) -> str:
+    """Render ``name`` from ``template_dir`` (which may extend the shell's ``layout.html``)."""
+    environment = Environment(
+        loader=ChoiceLoader([FileSystemLoader(template_dir), FileSystemLoader(SHELL)]),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    return environment.get_template(name).render(**context)
+
+
+def current_commit(root: Path) -> str:
+    """The checked-out commit (short), or ``unknown`` outside a git checkout."""
+    try:
+        done = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        )
+    except OSError:
+        return "unknown"
+    return done.stdout.strip() or "unknown"
