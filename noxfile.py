@@ -125,6 +125,17 @@ def load(session: nox.Session) -> None:
 
 
 @nox.session(default=False)
+def cluster(session: nox.Session) -> None:
+    """Run PostgreSQL, 3 replicas and nginx at http://127.0.0.1:8080 until Ctrl-C.
+
+    ``nox -s cluster -- [--replicas N] [--workers N] [--port P] [--database sqlite]``
+    """
+    session.install("-e", ".")
+    # Ctrl-C reaches the cluster too: give it time to stop every part before nox kills it.
+    session.run("python", "-m", "deploy", *session.posargs, interrupt_timeout=60)
+
+
+@nox.session(default=False)
 def security(session: nox.Session) -> None:
     """Security pipeline against the code and a live server; report in reports/security/."""
     session.install("-e", ".")

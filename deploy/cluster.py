@@ -77,7 +77,13 @@ class Replica:
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
-        wait_until_ready(self.url, self.process, timeout)  # type: ignore[arg-type]
+        try:
+            wait_until_ready(self.url, self.process, timeout)  # type: ignore[arg-type]
+        except (RuntimeError, TimeoutError) as exc:
+            self.kill()
+            tail = self.log.read_text(errors="replace")[-2000:]
+            message = f"{self.name} did not start: {exc}; {self.log} ends:\n{tail}"
+            raise RuntimeError(message) from exc
 
     def kill(self) -> None:
         """SIGKILL the whole replica at once: the server and every worker (its process group)."""
