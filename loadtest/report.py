@@ -95,8 +95,13 @@ def write_summary(path: Path, summary: dict[str, Any]) -> Path:
     return path
 
 
-def plot(directory: Path, samples: list[Sample], errors: Mapping[str, int]) -> list[Path]:
-    """Throughput, latency percentiles, replay progress and errors by category, as PNGs."""
+def plot(
+    directory: Path,
+    samples: list[Sample],
+    errors: Mapping[str, int],
+    p95_limit_ms: float | None = None,
+) -> list[Path]:
+    """Throughput, latency percentiles (with the SLO limit), progress and errors, as PNGs."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -125,6 +130,10 @@ def plot(directory: Path, samples: list[Sample], errors: Mapping[str, int]) -> l
     fig, ax = plt.subplots(figsize=(8, 4))
     for field in ("p50_ms", "p95_ms", "p99_ms"):
         ax.plot(times, [getattr(s, field) for s in samples], label=field.replace("_ms", ""))
+    if p95_limit_ms is not None:
+        ax.axhline(
+            p95_limit_ms, color="tab:red", linestyle=":", label=f"SLO p95 {p95_limit_ms:g} ms"
+        )
     ax.set(
         title="Response time percentiles (per interval)", xlabel="seconds since start", ylabel="ms"
     )
@@ -139,10 +148,14 @@ def plot(directory: Path, samples: list[Sample], errors: Mapping[str, int]) -> l
     save(fig, "progress.png")
 
     fig, ax = plt.subplots(figsize=(8, 4))
-    names = list(errors) or ["none"]
-    ax.bar(names, [errors.get(name, 0) for name in names], color="tab:red")
     ax.set(title="Simulator errors by category", ylabel="count")
-    ax.tick_params(axis="x", labelrotation=20)
+    if any(errors.values()):
+        names = list(errors)
+        ax.bar(names, [errors[name] for name in names], color="tab:red")
+        ax.tick_params(axis="x", labelrotation=20)
+    else:
+        ax.set_axis_off()
+        ax.text(0.5, 0.5, "No simulator errors in this run", ha="center", va="center", fontsize=16)
     save(fig, "errors.png")
     return written
 

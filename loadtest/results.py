@@ -12,6 +12,7 @@ from gevent.pool import Pool
 from locust.env import Environment
 
 from .integrity import IntegrityResult, check
+from .page import write_page
 from .report import plot, samples_as_dicts, write_summary
 from .simulator import basic_auth
 from .slo import Thresholds, judge
@@ -117,7 +118,7 @@ def conclude(environment: Environment, state: Replay) -> int:
         }
     if state.timeline is not None:
         summary["timeline"] = samples_as_dicts(state.timeline.samples)
-    print(verdict.text(), flush=True)
+    print(verdict.text("SLO verdict"), flush=True)
     if checked is not None and not checked.ok:
         print(
             f"integrity: {len(checked.mismatches)} mismatches, error={checked.error}; "
@@ -129,8 +130,8 @@ def conclude(environment: Environment, state: Replay) -> int:
         write_summary(directory / "summary.json", summary)
         if state.timeline is not None and state.timeline.samples:
             try:
-                plot(directory, state.timeline.samples, errors_by_category)
+                plot(directory, state.timeline.samples, errors_by_category, options.slo_p95_ms)
             except Exception:  # a plot must not change the verdict
                 log.exception("could not draw the plots")
-        print(f"reports written to {directory}/", flush=True)
+        print(f"report: {write_page(directory, summary, verdict)}", flush=True)
     return 0 if verdict.passed else 1

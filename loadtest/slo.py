@@ -1,9 +1,10 @@
-"""Service-level objectives for a replay and the verdict that sets the exit code."""
+"""Service-level objectives for a replay, judged into the shared verdict that sets the exit code."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+
+from devtools.verdict import Verdict
 
 
 @dataclass(frozen=True)
@@ -15,32 +16,6 @@ class Thresholds:
     p95_ms: float = 300.0
     require_complete: bool = True
     require_integrity: bool = True
-
-
-@dataclass
-class Verdict:
-    """Each check with its measured value; passed only if every check passed."""
-
-    checks: list[dict[str, Any]] = field(default_factory=list)
-
-    @property
-    def passed(self) -> bool:
-        return all(check["ok"] for check in self.checks)
-
-    def add(self, name: str, ok: bool, measured: Any, limit: Any) -> None:
-        self.checks.append({"name": name, "ok": bool(ok), "measured": measured, "limit": limit})
-
-    def text(self) -> str:
-        """A human-readable verdict, one line per check."""
-        lines = [f"SLO verdict: {'PASS' if self.passed else 'FAIL'}"]
-        for check in self.checks:
-            mark = "ok  " if check["ok"] else "FAIL"
-            measured, limit = check["measured"], check["limit"]
-            lines.append(f"  [{mark}] {check['name']}: {measured} (limit {limit})")
-        return "\n".join(lines)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"passed": self.passed, "checks": self.checks}
 
 
 def judge(

@@ -34,6 +34,9 @@ def test_short_scenario_replays_without_errors_and_passes_integrity(
     assert summary["integrity"]["latest"] == {"expected": 299, "got": 299}
     for name in ("throughput.png", "latency.png", "progress.png", "errors.png"):
         assert (tmp_path / "report" / name).stat().st_size > 1000
+    page = (tmp_path / "report" / "index.html").read_text()
+    assert "<title>MiniTwit load test: PASS</title>" in page
+    assert 'src="latency.png"' in page and "p95 latency ms" in page
 
 
 def test_server_answering_500_to_tweets_fails_the_run_with_categorised_errors(
@@ -49,10 +52,13 @@ def test_server_answering_500_to_tweets_fails_the_run_with_categorised_errors(
     summary = run.summary
     assert summary["errors_by_category"] == {"unexpected status 500": tweets}
     assert summary["errors_by_command"] == {"tweet": {"unexpected status 500": tweets}}
-    failed = {check["name"] for check in summary["verdict"]["checks"] if not check["ok"]}
+    failed = {check["name"] for check in summary["verdict"]["checks"] if not check["passed"]}
     assert "simulator errors" in failed
     assert "SLO verdict: FAIL" in run.output
     assert "POST tweet: unexpected status 500" in run.output
+    page = (tmp_path / "report" / "index.html").read_text()
+    assert "<title>MiniTwit load test: FAIL" in page
+    assert f"unexpected status 500: {tweets}" in page
 
 
 def test_dependency_order_holds_under_16_concurrent_users(

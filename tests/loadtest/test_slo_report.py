@@ -23,7 +23,7 @@ def test_clean_run_passes() -> None:
         integrity_ok=True,
     )
     assert verdict.passed
-    assert verdict.text().startswith("SLO verdict: PASS")
+    assert verdict.text("SLO verdict").startswith("SLO verdict: PASS")
 
 
 def test_each_threshold_can_fail_the_run() -> None:
@@ -45,7 +45,7 @@ def test_each_threshold_can_fail_the_run() -> None:
     ):
         verdict = judge(Thresholds(), **{**base, **change})  # type: ignore[arg-type]
         assert not verdict.passed, change
-        assert "FAIL" in verdict.text()
+        assert "FAIL" in verdict.text("SLO verdict")
 
 
 def test_partial_runs_pass_when_allowed() -> None:
