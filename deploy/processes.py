@@ -13,6 +13,7 @@ import os
 import signal
 import subprocess
 import time
+from pathlib import Path
 
 Process = subprocess.Popen[bytes]
 
@@ -31,12 +32,33 @@ def exited(process: Process, timeout: float) -> bool:
         time.sleep(0.02)
 
 
-def kill_group(process: Process) -> None:
-    """SIGKILL the whole group the process leads (leader and children), then reap the leader."""
+def members(group: int) -> list[int]:
+    """The live (not zombie) processes of a process group, from /proc."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue  # exited while we looked
+        # pid (comm) state ppid pgrp ...; comm may hold spaces and parentheses.
+        fields = text[text.rindex(")") + 2 :].split()
+        if int(fields[2]) == group and fields[0] not in {"Z", "X"}:
+            found.append(int(text.split(" ", 1)[0]))
+    return found
+
+
+def kill_group(process: Process, timeout: float = 5) -> None:
+    """SIGKILL the whole group the process leads (leader and children) and wait until it is gone.
+
+    Waiting matters: a worker that still holds the listening socket would keep the port busy.
+    """
     if process.returncode is None:
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(process.pid, signal.SIGKILL)
     process.wait()
+    deadline = time.monotonic() + timeout
+    while members(process.pid) and time.monotonic() < deadline:
+        time.sleep(0.02)
 
 
 def stop(process: Process, sig: signal.Signals, timeout: float) -> bool:
