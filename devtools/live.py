@@ -46,12 +46,27 @@ def wait_until_ready(url: str, process: subprocess.Popen[str], timeout: float = 
 
 @contextmanager
 def _running(
-    command: list[str], port: int, log: Path, cwd: Path, env: Mapping[str, str]
+    command: list[str],
+    port: int,
+    log: Path,
+    cwd: Path,
+    env: Mapping[str, str],
+    new_session: bool = False,
 ) -> Iterator[LiveServer]:
-    """Start a server process, wait for /readyz, and stop it with SIGTERM when the block ends."""
+    """Start a server process, wait for /readyz, and stop it with SIGTERM when the block ends.
+
+    ``new_session``: the server leads its own process group (id = its PID), so a test can
+    ``os.killpg`` it and all its workers at once.
+    """
     with log.open("w") as sink:
         process = subprocess.Popen(
-            command, cwd=cwd, env=dict(env), stdout=sink, stderr=subprocess.STDOUT, text=True
+            command,
+            cwd=cwd,
+            env=dict(env),
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=new_session,
         )
     server = LiveServer(f"http://127.0.0.1:{port}", process, log)
     try:
@@ -74,13 +89,15 @@ def live_minitwit(
     workers: int = 2,
     port: int | None = None,
     args: Sequence[str] = (),
+    new_session: bool = False,
 ) -> Iterator[LiveServer]:
     """Run ``python -m minitwit serve [args]`` in ``workdir`` until the block ends (SIGTERM)."""
     port = port or free_port()
     environment = {**os.environ, "MINITWIT_INSTANCE_PATH": str(workdir / "instance"), **(env or {})}
     command = [sys.executable, "-m", "minitwit", "serve", "--port", str(port)]
     command += ["--workers", str(workers), *args]
-    with _running(command, port, workdir / f"serve-{port}.log", workdir, environment) as server:
+    log = workdir / f"serve-{port}.log"
+    with _running(command, port, log, workdir, environment, new_session) as server:
         yield server
 
 

@@ -20,6 +20,9 @@ DEFAULTS: dict[str, Any] = {
     "SIMULATOR_PASSWORD": DEFAULT_SIMULATOR_PASSWORD,
     "TRUST_PROXY": False,
     "DB_POOL_SIZE": 8,
+    # Bounds on every wait for the database; past them a request answers 503 (docs/failures.md).
+    "DB_CONNECT_TIMEOUT": 2,
+    "DB_STATEMENT_TIMEOUT": 5.0,
     # Telemetry (see minitwit.telemetry): metrics, JSON logs, optional shipping to Loki.
     "TELEMETRY_ENABLED": True,
     "METRICS_TOKEN": "",
@@ -50,6 +53,8 @@ def from_environ(environ: Mapping[str, str]) -> dict[str, Any]:
         "SIMULATOR_PASSWORD": environ.get("SIMULATOR_PASSWORD", DEFAULT_SIMULATOR_PASSWORD),
         "TRUST_PROXY": environ.get("TRUST_PROXY", "").lower() in {"1", "true", "yes"},
         "DB_POOL_SIZE": int(environ.get("DB_POOL_SIZE", "8")),
+        "DB_CONNECT_TIMEOUT": round(seconds("DB_CONNECT_TIMEOUT", environ, 2, low=2)),
+        "DB_STATEMENT_TIMEOUT": seconds("DB_STATEMENT_TIMEOUT", environ, 5.0, low=0.001),
         "TELEMETRY_ENABLED": environ.get("TELEMETRY_ENABLED", "1").lower()
         not in {"0", "false", "no", "off"},
         "METRICS_TOKEN": environ.get("METRICS_TOKEN", ""),
@@ -68,6 +73,20 @@ def avatar_source(value: str) -> str:
     if source not in AVATAR_SOURCES:
         raise ValueError(f"AVATARS must be one of {', '.join(AVATAR_SOURCES)}, not {value!r}")
     return source
+
+
+def seconds(name: str, environ: Mapping[str, str], default: float, low: float) -> float:
+    """A duration setting in seconds (a positive number, at least ``low``)."""
+    raw = environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be a number of seconds, not {raw!r}") from None
+    if not low <= value <= 3600:
+        raise ValueError(f"{name} must be between {low:g} and 3600 seconds, not {raw!r}")
+    return value
 
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")

@@ -1,4 +1,8 @@
-"""The database handle: one proxy, initialised by the app factory from DATABASE_URL."""
+"""The database handle: one proxy, initialised by the app factory from DATABASE_URL.
+
+Every wait on the database is bounded (see ``connect``), so an unavailable database
+surfaces as an error that errors.py turns into a 503, never as a hung request.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ import itertools
 import logging
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 from flask import Flask, Response
 from peewee import Database, DatabaseProxy, SqliteDatabase
@@ -25,29 +30,69 @@ SQLITE_PRAGMAS = {
 }
 CHECKPOINT_EVERY = 100
 """A worker checkpoints the WAL after every this many of its requests' responses."""
+CONNECT_TIMEOUT = 2
+"""Seconds libpq waits for a PostgreSQL server to answer a new connection (its minimum)."""
+POOL_WAIT = 10.0
+"""Seconds a thread waits for a free pooled connection when no statement timeout is set."""
+# A server that vanishes without closing the socket is noticed within idle + interval * count.
+KEEPALIVES = {
+    "keepalives": 1,
+    "keepalives_idle": 5,
+    "keepalives_interval": 1,
+    "keepalives_count": 3,
+}
 
 
-def connect(url: str, pool_size: int = 8) -> Database:
-    """Open (lazily) the database that ``url`` names: SQLite with WAL, or pooled PostgreSQL."""
+def connect(
+    url: str,
+    pool_size: int = 8,
+    statement_timeout: float | None = None,
+    connect_timeout: int = CONNECT_TIMEOUT,
+) -> Database:
+    """Open (lazily) the database that ``url`` names: SQLite with WAL, or pooled PostgreSQL.
+
+    ``statement_timeout`` (seconds) bounds a PostgreSQL statement, SQLite's wait for the
+    write lock and the wait for a pooled connection; the command line passes none, so a
+    migration may run as long as it needs. Settings written in the URL's query win.
+    """
     options: dict[str, Any] = {}
     scheme = url.split("://", 1)[0]
     if scheme == "sqlite":
         options["pragmas"] = SQLITE_PRAGMAS
+        if statement_timeout is not None:
+            options["pragmas"] = SQLITE_PRAGMAS | {"busy_timeout": _millis(statement_timeout)}
     elif scheme in {"postgres", "postgresql"}:
         url = f"{scheme}+pool://" + url.split("://", 1)[1]
     if scheme.startswith("postgres"):
-        options.update(max_connections=pool_size, stale_timeout=300, timeout=10)
+        wait = POOL_WAIT if statement_timeout is None else statement_timeout
+        options.update(max_connections=pool_size, stale_timeout=300, timeout=wait)
+        options.update(KEEPALIVES, connect_timeout=max(connect_timeout, CONNECT_TIMEOUT))
+        if statement_timeout is not None:
+            options["options"] = f"-c statement_timeout={_millis(statement_timeout)}"
+        for key, _value in parse_qsl(urlsplit(url).query):
+            options.pop(key, None)
     db: Database = db_url.connect(url, **options)
     return db
 
 
-def init_app(app: Flask) -> None:
-    """Bind the proxy to the configured database; connect per request, release pooled ones."""
-    database.initialize(connect(app.config["DATABASE_URL"], app.config.get("DB_POOL_SIZE", 8)))
+def _millis(seconds: float) -> int:
+    """Whole milliseconds, at least one (0 would switch a timeout off)."""
+    return max(1, round(seconds * 1000))
 
-    @app.before_request
-    def _open_connection() -> None:
-        database.connect(reuse_if_open=True)
+
+def init_app(app: Flask) -> None:
+    """Bind the proxy to the configured database; connect on first use, release pooled ones.
+
+    Nothing connects before a request needs the database, so ``/healthz`` never touches it.
+    """
+    database.initialize(
+        connect(
+            app.config["DATABASE_URL"],
+            app.config.get("DB_POOL_SIZE", 8),
+            statement_timeout=app.config.get("DB_STATEMENT_TIMEOUT", 5.0),
+            connect_timeout=app.config.get("DB_CONNECT_TIMEOUT", CONNECT_TIMEOUT),
+        )
+    )
 
     if isinstance(database.obj, SqliteDatabase):
         served = itertools.count(1)
@@ -83,8 +128,37 @@ def is_ready() -> bool:
     try:
         database.execute_sql("SELECT 1").fetchone()
     except Exception:  # any driver error means "not ready"
+        discard_connection()
         return False
     return True
+
+
+def connection_broken() -> bool:
+    """Whether this thread holds a connection that its driver knows to be dead."""
+    if database.obj is None or database.is_closed():
+        return False
+    return bool(getattr(database.connection(), "closed", False))  # psycopg2: 1 or 2 when dead
+
+
+def discard_connection() -> None:
+    """After a database failure, leave nothing broken for this thread's next request.
+
+    A pooled connection is closed, never handed back to the pool (a good one costs a
+    reconnect, a dead one would fail the next request). SQLite keeps its connection,
+    which survives a busy database, and only ends a transaction left open.
+    """
+    target = database.obj
+    if target is None or target.is_closed():
+        return
+    while target.in_transaction():
+        target.pop_transaction()
+    try:
+        if isinstance(target, PooledDatabase):
+            target.manual_close()
+        elif target.connection().in_transaction:
+            target.connection().rollback()
+    except Exception:  # the connection is gone already; the pool forgot it all the same
+        logging.getLogger(__name__).debug("discarding a failed connection", exc_info=True)
 
 
 class Prepared:

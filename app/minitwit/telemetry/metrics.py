@@ -11,6 +11,8 @@ from importlib import metadata
 
 from prometheus_client import Counter, Gauge, Histogram
 
+from ..errors import UNAVAILABLE_REASONS
+
 # The simulator gives every request 0.3 s: buckets are dense around that edge.
 SIMULATOR_TIMEOUT = 0.3
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.25, 0.3, 0.35, 0.5, 1.0, 2.5, 5.0)
@@ -83,6 +85,11 @@ LOG_LINES_DROPPED = Counter(
     ["reason"],
 )
 LOKI_PUSH_FAILURES = Counter("minitwit_loki_push_failures", "Failed pushes of a batch to Loki.")
+DATABASE_UNAVAILABLE = Counter(
+    "minitwit_database_unavailable",
+    "Requests answered 503 because the database was unavailable, by reason (errors.py).",
+    ["reason"],
+)
 
 STATEMENTS = ("select", "insert", "update", "delete")
 
@@ -105,6 +112,8 @@ def initialise() -> None:
             counter.labels(surface)
     for reason in DROP_REASONS:
         LOG_LINES_DROPPED.labels(reason)
+    for reason in UNAVAILABLE_REASONS:
+        DATABASE_UNAVAILABLE.labels(reason)
 
 
 def _version() -> str:

@@ -30,7 +30,7 @@ ERROR_PAGES = (400, 401, 403, 404)
 @bp.before_app_request
 def load_user() -> None:
     """Make the logged-in user available as ``g.user`` (API requests carry no session)."""
-    if request.blueprint == "api":
+    if request.blueprint in {"api", "ops"}:  # probes must not depend on the database
         g.user = None
         return
     user_id = session.get("user_id")
