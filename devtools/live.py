@@ -1,4 +1,4 @@
-"""Start a real ``minitwit serve`` (gunicorn, real sockets) for end-to-end tests and tools."""
+"""Start a real ``minitwit serve`` (real server, real sockets) for end-to-end tests and tools."""
 
 from __future__ import annotations
 

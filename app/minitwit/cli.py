@@ -11,6 +11,7 @@ from peewee import Database
 
 from . import config, migrations
 from .db import connect
+from .server import DEFAULT_SERVER, SERVERS, run
 
 
 @click.group()
@@ -49,12 +50,27 @@ def migrate() -> None:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind.")
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(0, 65535))
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64))
-def serve(host: str, port: int, workers: int) -> None:
-    """Migrate, then run MiniTwit under gunicorn until SIGTERM or SIGINT."""
-    from .server import run
-
+@click.option(
+    "--server",
+    type=click.Choice(SERVERS),
+    default=DEFAULT_SERVER,
+    show_default=True,
+    help="HTTP server (docs/servers.md compares them).",
+)
+@click.option(
+    "--threads",
+    type=click.IntRange(1, 64),
+    help="Python threads per worker (granian, gthread); default: granian 1, gthread 4.",
+)
+def serve(host: str, port: int, workers: int, server: str, threads: int | None) -> None:
+    """Migrate, then serve MiniTwit until SIGTERM or SIGINT."""
+    if server == "gunicorn" and threads not in {None, 1}:
+        raise click.BadParameter(
+            "gunicorn's sync workers run one thread each",
+            param_hint="--threads; use --server gthread",
+        )
     _migrate()
-    sys.exit(run(host, port, workers))
+    sys.exit(run(server, host, port, workers, threads))
 
 
 @main.command()

@@ -1,4 +1,4 @@
-"""Multiprocess metrics under gunicorn: stale files cleared on start, worker deaths survived."""
+"""Multiprocess metrics across `minitwit serve` workers: stale files cleared, deaths survived."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import pytest
 import requests
 
 from devtools.live import live_minitwit
+from minitwit.server.granian import reap_dead_workers
 
 pytestmark = pytest.mark.live
 
@@ -61,8 +62,29 @@ def test_stale_files_are_cleared_and_counts_survive_a_killed_worker(tmp_path: Pa
                 break
             time.sleep(0.2)
         else:
-            pytest.fail("gunicorn did not replace the killed worker")
+            pytest.fail("the server did not replace the killed worker")
         for _ in range(10):
             requests.get(server.url + "/readyz", headers={"Connection": "close"}, timeout=5)
         # The dead worker's requests still count: counters never go backwards.
         assert readyz_count(server.url) >= before + 10
+
+
+def test_live_gauges_of_dead_workers_are_reaped(tmp_path: Path) -> None:
+    """What gunicorn's child_exit did; under granian a starting worker does it."""
+    folder = tmp_path / "multiproc"
+    folder.mkdir()
+    script = (
+        "from prometheus_client import Gauge; "
+        "Gauge('in_flight', 'x', multiprocess_mode='livesum').set(3); "
+        "Gauge('latest', 'x', multiprocess_mode='mostrecent').set(7)"
+    )
+    env = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(folder)}
+    subprocess.run([sys.executable, "-c", script], check=True, env=env)
+    live_files = list(folder.glob("gauge_livesum_*.db"))
+    assert len(live_files) == 1
+    pid = int(live_files[0].stem.rsplit("_", 1)[1])
+    mine = folder / f"gauge_livesum_{os.getpid()}.db"
+    mine.write_bytes(live_files[0].read_bytes())  # a live process's file stays
+    assert reap_dead_workers(str(folder)) == [pid]
+    assert sorted(p.name for p in folder.glob("gauge_live*")) == [mine.name]
+    assert list(folder.glob("gauge_mostrecent_*.db"))  # not a live gauge: kept, as gunicorn did
