@@ -43,7 +43,6 @@ def upstream_conf(ports: Iterable[int]) -> str:
 def write_config(prefix: Path, port: int, replica_ports: Iterable[int]) -> Path:
     """Put nginx.conf, upstream.conf and listen.conf into ``prefix``; return nginx.conf's path."""
     prefix.mkdir(parents=True, exist_ok=True)
-    (prefix / "temp").mkdir(exist_ok=True)
     conf = prefix / "nginx.conf"
     shutil.copyfile(SHARED_CONF, conf)
     (prefix / "upstream.conf").write_text(upstream_conf(replica_ports))
