@@ -54,12 +54,13 @@ def main(argv: list[str] | None = None) -> int:
     figures = summary.summarise(results)
     commit = commit_of(ROOT)
     baseline = gate.load_baseline(args.baseline)
-    checks = gate.evaluate(figures, baseline)
+    verdict = gate.evaluate(figures, baseline)
     table = summary.modules(results, runners.PACKAGE)
-    figures_out = {**figures, "commit": commit, "gate_passed": all(c.ok for c in checks)}
-    (out / "summary.json").write_text(json.dumps(figures_out, indent=2) + "\n")
-    (out / "summary.md").write_text(report_md.render(figures, checks, table))
-    (out / "index.html").write_text(report_html.render(figures, checks, table, commit))
+    figures_out = {**figures, "commit": commit, "gate_passed": verdict.passed}
+    figures_out["verdict"] = verdict.as_dict()
+    (out / "summary.json").write_text(json.dumps(figures_out, indent=2, default=str) + "\n")
+    (out / "summary.md").write_text(report_md.render(figures, verdict, table))
+    (out / "index.html").write_text(report_html.render(figures, verdict, table, commit))
     if args.write_baseline:
         fresh = gate.new_baseline(figures, baseline, commit)
         args.baseline.write_text(json.dumps(fresh, indent=2) + "\n")

@@ -23,19 +23,21 @@ def hbars(
     if not rows:
         return f'<p class="chart"><b>{escape(title)}</b>: not measured in this run.</p>'
     height = ROW * len(rows) + 24
-    span = WIDTH - LABEL - 50
+    label_width = max(LABEL, 7 * max(len(label) for label, _ in rows) + 12)
+    width = WIDTH - LABEL + label_width
+    span = width - label_width - 50
     parts = [
-        f'<svg class="chart" role="img" width="{WIDTH}" height="{height}" '
-        f'viewBox="0 0 {WIDTH} {height}"><title>{escape(title)}</title>'
+        f'<svg class="chart" role="img" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}"><title>{escape(title)}</title>'
     ]
     for i, (label, value) in enumerate(rows):
         y = 20 + i * ROW
         length = 0.0 if maximum <= 0 else max(0.0, min(value, maximum)) / maximum * span
         parts.append(
-            f'<text x="{LABEL - 6}" y="{y + 12}" text-anchor="end">{escape(label[-40:])}</text>'
-            f'<rect x="{LABEL}" y="{y + 2}" width="{length:.1f}" height="{ROW - 5}" '
+            f'<text x="{label_width - 6}" y="{y + 12}" text-anchor="end">{escape(label)}</text>'
+            f'<rect x="{label_width}" y="{y + 2}" width="{length:.1f}" height="{ROW - 5}" '
             f'fill="{colour(value, good, fair)}"><title>{escape(label)}: {value:.1f}</title></rect>'
-            f'<text x="{LABEL + length + 4:.1f}" y="{y + 12}">{value:.1f}</text>'
+            f'<text x="{label_width + length + 4:.1f}" y="{y + 12}">{value:.1f}</text>'
         )
     parts.append(f'<text x="0" y="12" class="ctitle">{escape(title)}</text></svg>')
     return "".join(parts)

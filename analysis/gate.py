@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from devtools.verdict import Check, Verdict
+
 from .findings import rank_index
 
 
@@ -38,15 +40,6 @@ DEFAULT_TOLERANCES: dict[str, float] = {
 }
 
 
-@dataclass(frozen=True)
-class Check:
-    """One verdict of the gate."""
-
-    name: str
-    ok: bool
-    message: str
-
-
 def _worse_by(rule: Rule, actual: Any, reference: Any) -> float:
     """How much worse ``actual`` is than ``reference`` (negative or zero when not worse)."""
     if rule.better == "rank":
@@ -63,7 +56,7 @@ def check_floor(rule: Rule, actual: Any) -> Check | None:
     worse = _worse_by(rule, actual, rule.floor)
     relation = {"higher": "at least", "lower": "at most", "rank": "no worse than"}[rule.better]
     message = f"{rule.key} = {actual} (floor: {relation} {rule.floor})"
-    return Check(f"floor:{rule.key}", worse <= 0, message)
+    return Check(f"floor:{rule.key}", worse <= 0, actual, f"{relation} {rule.floor}", message)
 
 
 def check_baseline(rule: Rule, actual: Any, baseline: dict[str, Any]) -> Check | None:
@@ -74,18 +67,23 @@ def check_baseline(rule: Rule, actual: Any, baseline: dict[str, Any]) -> Check |
     tolerance = float(baseline.get("tolerances", {}).get(rule.key, 0.0))
     worse = _worse_by(rule, actual, reference)
     message = f"{rule.key} = {actual} (baseline {reference}, tolerance {tolerance:g})"
-    return Check(f"baseline:{rule.key}", worse <= tolerance + 1e-9, message)
+    limit = f"baseline {reference} ± {tolerance:g}"
+    return Check(f"baseline:{rule.key}", worse <= tolerance + 1e-9, actual, limit, message)
 
 
-def evaluate(summary: dict[str, Any], baseline: dict[str, Any]) -> list[Check]:
-    """Every check of the gate for ``summary``; the gate passes when all are ok."""
-    checks = [Check("tests", bool(summary["tests_passed"]), f"tests: {summary['tests_outcome']}")]
+def evaluate(summary: dict[str, Any], baseline: dict[str, Any]) -> Verdict:
+    """Every check of the gate for ``summary``; the gate passes when all pass."""
+    outcome = summary["tests_outcome"]
+    verdict = Verdict()
+    verdict.add("tests", bool(summary["tests_passed"]), outcome, "all pass", f"tests: {outcome}")
     for rule in RULES:
         actual = summary[rule.key]
         for check in (check_floor(rule, actual), check_baseline(rule, actual, baseline)):
             if check is not None:
-                checks.append(check)
-    return checks
+                verdict.checks.append(check)
+    if not baseline.get("metrics"):
+        verdict.gap("no baseline: only the absolute floors were judged")
+    return verdict
 
 
 def load_baseline(path: Path) -> dict[str, Any]:

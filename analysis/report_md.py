@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .gate import Check
+from devtools.verdict import Verdict
+
 from .summary import Module
 
 ROWS = (
@@ -21,20 +22,19 @@ ROWS = (
 )
 
 
-def render(summary: dict[str, Any], checks: list[Check], table: list[Module]) -> str:
+def render(summary: dict[str, Any], verdict: Verdict, table: list[Module]) -> str:
     """The Markdown summary."""
-    passed = all(check.ok for check in checks)
     lines = [
-        f"## Quality gate: {'passed' if passed else 'FAILED'}",
+        f"## Quality gate: {verdict.headline()}",
         "",
         "| Figure | Value |",
         "| --- | --- |",
         *(f"| {label} | {summary[key]} |" for label, key in ROWS),
         "",
     ]
-    failed = [check for check in checks if not check.ok]
-    if failed:
-        lines += ["### Failed checks", "", *(f"- {c.name}: {c.message}" for c in failed), ""]
+    if verdict.failures:
+        failed = (f"- {c.name}: {c.detail}" for c in verdict.failures)
+        lines += ["### Failed checks", "", *failed, ""]
     findings = [f for module in table for f in module.findings]
     lines.append(f"### Findings ({len(findings)})")
     lines.append("")

@@ -26,13 +26,14 @@ class Check:
     detail: str = ""
 
     def line(self) -> str:
-        """``[ok  ] name: measured (limit L) - detail`` for consoles and Markdown."""
+        """``[ok  ] name: detail``, or ``name: measured (limit L)`` when there is no detail."""
         text = f"[{'ok  ' if self.passed else 'FAIL'}] {self.name}"
+        if self.detail:
+            return f"{text}: {self.detail}"
         if self.measured is not None or self.limit is not None:
-            text += f": {self.measured}" + (
-                f" (limit {self.limit})" if self.limit is not None else ""
-            )
-        return text + (f" - {self.detail}" if self.detail else "")
+            text += f": {self.measured}"
+            text += f" (limit {self.limit})" if self.limit is not None else ""
+        return text
 
 
 @dataclass

@@ -40,8 +40,8 @@ BASELINE = {
 def failed(summary: dict[str, Any], baseline: dict[str, Any] | None = None) -> list[str]:
     return [
         c.name
-        for c in gate.evaluate(summary, BASELINE if baseline is None else baseline)
-        if not c.ok
+        for c in gate.evaluate(summary, BASELINE if baseline is None else baseline).checks
+        if not c.passed
     ]
 
 
@@ -96,7 +96,7 @@ def test_failed_tests_fail_the_gate() -> None:
 
 
 def test_figures_missing_from_the_baseline_are_only_held_to_floors() -> None:
-    names = [c.name for c in gate.evaluate(figures(dead_code_findings=50), {"metrics": {}})]
+    names = [c.name for c in gate.evaluate(figures(dead_code_findings=50), {"metrics": {}}).checks]
     assert not any(name.startswith("baseline:") for name in names)
     assert "floor:coverage_branch_percent" in names
 
@@ -115,3 +115,10 @@ def test_the_committed_baseline_covers_every_rule_and_states_its_commit() -> Non
     assert set(baseline["metrics"]) == {rule.key for rule in gate.RULES}
     assert baseline["commit"]
     assert gate.load_baseline(BASELINE_FILE) == baseline
+
+
+def test_without_a_baseline_the_gate_says_its_scope_is_limited() -> None:
+    verdict = gate.evaluate(figures(), {})
+    assert verdict.passed and verdict.status == "limited"
+    assert verdict.headline() == "PASS, limited: no baseline: only the absolute floors were judged"
+    assert gate.evaluate(figures(), BASELINE).headline() == "PASS"

@@ -58,9 +58,10 @@ def test_modules_list_the_package_first_with_findings_in_line_order() -> None:
 def test_html_report_shows_verdict_figures_charts_and_escaped_findings() -> None:
     results = sample()
     figures = summary.summarise(results)
-    checks = gate.evaluate(figures, {})
-    page = report_html.render(figures, checks, summary.modules(results, PKG), "abc123")
-    assert 'gate <span class="bad">FAILED</span>' in page
+    verdict = gate.evaluate(figures, {})
+    page = report_html.render(figures, verdict, summary.modules(results, PKG), "abc123")
+    assert "<title>MiniTwit quality: FAIL" in page and "abc123" in page
+    assert page.index("Findings (") < page.index("<h2>Gate</h2>") < page.index("<h2>Modules")
     assert "floor:worst_complexity" in page
     assert page.count("<svg") == 3
     assert f"{PKG}/a.py:10" in page and "tangled has complexity 22" in page
@@ -71,9 +72,9 @@ def test_html_report_shows_verdict_figures_charts_and_escaped_findings() -> None
 def test_markdown_summary_lists_failed_checks_and_findings() -> None:
     results = sample()
     figures = summary.summarise(results)
-    checks = gate.evaluate(figures, {})
-    text = report_md.render(figures, checks, summary.modules(results, PKG))
-    assert text.startswith("## Quality gate: FAILED")
+    verdict = gate.evaluate(figures, {})
+    text = report_md.render(figures, verdict, summary.modules(results, PKG))
+    assert text.startswith("## Quality gate: FAIL")
     assert "- floor:mypy_errors: mypy_errors = 1 (floor: at most 0)" in text
     assert f"- `{PKG}/b.py:9` mypy no-any-return: Returning Any" in text
 
@@ -81,8 +82,8 @@ def test_markdown_summary_lists_failed_checks_and_findings() -> None:
 def test_a_clean_run_renders_as_passed() -> None:
     results = Results(coverage_percent=100.0, tests_outcome="1 passed")
     figures = summary.summarise(results)
-    checks = gate.evaluate(figures, {})
-    assert report_md.render(figures, checks, []).startswith("## Quality gate: passed")
+    verdict = gate.evaluate(figures, {"metrics": {"ruff_findings": 0}})
+    assert report_md.render(figures, verdict, []).startswith("## Quality gate: PASS")
 
 
 def test_line_ranges_compress_runs() -> None:
