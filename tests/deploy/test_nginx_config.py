@@ -15,7 +15,6 @@ from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-import pytest
 import requests
 
 from deploy import balancer
@@ -117,24 +116,43 @@ def balancing(tmp_path: Path, ports: list[int]) -> Iterator[str]:
         running.stop()
 
 
-@pytest.fixture
-def two_503s() -> Iterator[tuple[Upstream, Upstream]]:
-    first, second = Upstream(503), Upstream(503)
-    yield first, second
-    first.close()
-    second.close()
+@contextmanager
+def upstreams(*statuses: int) -> Iterator[list[Upstream]]:
+    started = [Upstream(status) for status in statuses]
+    try:
+        yield started
+    finally:
+        for upstream in started:
+            upstream.close()
 
 
-def test_a_503_is_retried_on_the_next_replica_for_get_only(
-    nginx: str, tmp_path: Path, two_503s: tuple[Upstream, Upstream]
+def hits(started: list[Upstream]) -> list[str]:
+    """Every request the stand-ins got, then forget them."""
+    seen = [method for upstream in started for method in upstream.hits]
+    for upstream in started:
+        upstream.hits.clear()
+    return seen
+
+
+def test_a_502_is_retried_on_the_next_replica_for_get_but_never_for_post(
+    nginx: str, tmp_path: Path
 ) -> None:
-    first, second = two_503s
-    with balancing(tmp_path, [first.port, second.port]) as url:
-        assert requests.get(f"{url}/public", timeout=5).status_code == 503
-        assert first.hits + second.hits == ["GET", "GET"]  # tried on both
-        first.hits.clear(), second.hits.clear()
-        assert requests.post(f"{url}/msgs/a", json={}, timeout=5).status_code == 503
-        assert first.hits + second.hits == ["POST"]  # reached a replica: never sent twice
+    with upstreams(502, 502) as started, balancing(tmp_path, [u.port for u in started]) as url:
+        assert requests.get(f"{url}/public", timeout=5).status_code == 502
+        assert hits(started) == ["GET", "GET"]  # tried on both
+        assert requests.post(f"{url}/msgs/a", json={}, timeout=5).status_code == 502
+        assert hits(started) == ["POST"]  # it reached a replica: never sent twice
+
+
+def test_the_apps_503_passes_through_and_does_not_mark_replicas_down(
+    nginx: str, tmp_path: Path
+) -> None:
+    """A 503 means the shared database is down: the same answer on every replica."""
+    with upstreams(503, 503) as started, balancing(tmp_path, [u.port for u in started]) as url:
+        for _ in range(6):
+            assert requests.get(f"{url}/public", timeout=5).status_code == 503
+        # Each request reached one replica once, and both stayed in the rotation.
+        assert [len(upstream.hits) for upstream in started] == [3, 3]
 
 
 def test_a_post_to_a_replica_that_refuses_connections_goes_to_the_next(
