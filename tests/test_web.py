@@ -7,6 +7,8 @@ import re
 import pytest
 from flask.testing import FlaskClient
 
+from minitwit import create_app
+
 from .conftest import AuthActions
 
 
@@ -161,11 +163,11 @@ def test_timelines(auth: AuthActions, client: FlaskClient) -> None:
     assert b"the message by foo" not in client.get("/").data
 
 
-def test_pages_show_date_gravatar_and_author_link(auth: AuthActions, client: FlaskClient) -> None:
+def test_pages_show_date_identicon_and_author_link(auth: AuthActions, client: FlaskClient) -> None:
     auth.register_and_login("Foo Bar")
     client.post("/add_message", data={"text": "dated"})
     page = client.get("/public").data.decode()
-    assert "https://www.gravatar.com/avatar/" in page and "d=identicon" in page
+    assert 'class="avatar" src="/identicon/' in page and "gravatar" not in page
     assert 'href="/Foo%20Bar"' in page
     assert " @ " in page
 
@@ -224,3 +226,20 @@ def test_flashes_are_list_items_in_ul_flashes(auth: AuthActions) -> None:
     page = auth.register("user1").data.decode()
     start = page.index('<ul class="flashes"')
     assert "<li>You were successfully registered and can login now</li>" in page[start:]
+
+
+def test_gravatar_is_one_setting_away_and_falls_back_to_the_identicon(database_url: str) -> None:
+    app = create_app(
+        {"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "k", "AVATARS": "gravatar"}
+    )
+    client = app.test_client()
+    client.post(
+        "/register",
+        data={"username": "Gus", "email": "gus@example.com", "password": "p", "password2": "p"},
+    )
+    client.post("/login", data={"username": "Gus", "password": "p"})
+    client.post("/add_message", data={"text": "with a face"})
+    page = client.get("/public").data.decode()
+    assert "https://www.gravatar.com/avatar/" in page and "d=identicon" in page
+    assert 'data-fallback="/identicon/' in page
+    assert "/static/avatars.js" in page

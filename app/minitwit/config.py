@@ -30,7 +30,7 @@ DEFAULTS: dict[str, Any] = {
     "LOG_LEVEL": "INFO",
     "APP_ENV": "development",
     "METRICS_MULTIPROC_DIR": "",
-    "AVATARS": "gravatar",
+    "AVATARS": "identicon",
 }
 
 # gravatar: images from www.gravatar.com, as the original; identicon: generated locally.
@@ -63,13 +63,13 @@ def from_environ(environ: Mapping[str, str]) -> dict[str, Any]:
         "APP_ENV": environ.get("APP_ENV", "development"),
         # Set by `minitwit serve` for its gunicorn workers (prometheus_client's own variable).
         "METRICS_MULTIPROC_DIR": environ.get("PROMETHEUS_MULTIPROC_DIR", ""),
-        "AVATARS": avatar_source(environ.get("AVATARS", "gravatar")),
+        "AVATARS": avatar_source(environ.get("AVATARS", "identicon")),
     }
 
 
 def avatar_source(value: str) -> str:
     """Validate the AVATARS setting (``gravatar`` or ``identicon``)."""
-    source = value.strip().lower() or "gravatar"
+    source = value.strip().lower() or "identicon"
     if source not in AVATAR_SOURCES:
         raise ValueError(f"AVATARS must be one of {', '.join(AVATAR_SOURCES)}, not {value!r}")
     return source

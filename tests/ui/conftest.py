@@ -21,7 +21,7 @@ from devtools.live import LiveServer, live_minitwit
 from .browser import CHROMIUM, CHROMIUM_ARGS, VIEWPORTS, ConsoleLog, axe_source, missing_tool, watch
 
 PASSWORD = "secret"
-SERVER_ENV = {"SECRET_KEY": "ui-test-key", "AVATARS": "identicon"}
+SERVER_ENV = {"SECRET_KEY": "ui-test-key"}  # default settings: identicon avatars
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -1,4 +1,5 @@
-"""Avatars in the browser: identicons never leave the site; Gravatar is the default."""
+"""Avatars in the browser: identicons (the default) never leave the site; Gravatar is one setting
+away and falls back to the identicon when it cannot load."""
 
 from __future__ import annotations
 
@@ -50,12 +51,13 @@ def test_identicons_keep_every_request_on_the_site(visitor: Visitor, ui_server: 
 
 @pytest.fixture(scope="module")
 def gravatar_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """A live server with the default avatar setting (Gravatar)."""
-    with live_minitwit(tmp_path_factory.mktemp("ui-gravatar"), {"SECRET_KEY": "k"}) as server:
+    """A live server that shows Gravatar images, as the original did."""
+    env = {"SECRET_KEY": "k", "AVATARS": "gravatar"}
+    with live_minitwit(tmp_path_factory.mktemp("ui-gravatar"), env) as server:
         yield server
 
 
-def test_gravatar_is_asked_by_default(browser: Any, gravatar_server: LiveServer) -> None:
+def test_gravatar_is_asked_when_chosen(browser: Any, gravatar_server: LiveServer) -> None:
     """The original's behaviour; Gravatar is answered locally (no network here)."""
     tweet(gravatar_server, "grace", "from gravatar")
     person = new_visitor(browser, gravatar_server)
@@ -75,3 +77,21 @@ def test_gravatar_is_asked_by_default(browser: Any, gravatar_server: LiveServer)
     assert all(width > 0 for width in loaded_avatars(person.page))
     person.page.context.close()
     person.assert_clean_console()
+
+
+def test_an_unreachable_gravatar_falls_back_to_the_identicon(
+    browser: Any, gravatar_server: LiveServer
+) -> None:
+    """Offline, or third-party images blocked: no broken image, no inline script needed."""
+    tweet(gravatar_server, unique("offline"), "no network for avatars")
+    person = new_visitor(browser, gravatar_server)
+    person.page.route(
+        "https://www.gravatar.com/**", lambda route: route.abort("internetdisconnected")
+    )
+    person.open("/public")
+    person.page.wait_for_load_state("networkidle")
+    sources = person.page.eval_on_selector_all("img.avatar", "imgs => imgs.map(i => i.src)")
+    widths = loaded_avatars(person.page)
+    person.page.context.close()
+    assert sources and all("/identicon/" in source for source in sources), sources
+    assert all(width > 0 for width in widths), widths

@@ -1,4 +1,5 @@
-"""Avatars: Gravatar as in the original, or identicons drawn here (AVATARS=identicon)."""
+"""Avatars: identicons drawn here (the default: works offline, no request leaves the site), or
+Gravatar as in the original (AVATARS=gravatar), falling back to the identicon when it fails."""
 
 from __future__ import annotations
 
@@ -24,12 +25,18 @@ def gravatar_url(email: str, size: int = 80) -> str:
     return f"https://www.gravatar.com/avatar/{digest}?d=identicon&s={size}"
 
 
+@bp.app_template_filter("identicon")
+def identicon_url(user: User) -> str:
+    """The address of ``user``'s locally drawn identicon."""
+    return url_for("web.identicon", digest=identicon_digest(user.username))
+
+
 @bp.app_template_filter("avatar")
 def avatar_url(user: User, size: int = 48) -> str:
     """The configured avatar URL for ``user`` (Gravatar at twice ``size``, for sharp screens)."""
-    if current_app.config.get("AVATARS") == "identicon":
-        return url_for("web.identicon", digest=identicon_digest(user.username))
-    return gravatar_url(user.email, size * 2)
+    if current_app.config.get("AVATARS") == "gravatar":
+        return gravatar_url(user.email, size * 2)
+    return identicon_url(user)
 
 
 def identicon_digest(username: str) -> str:
