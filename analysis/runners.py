@@ -49,6 +49,28 @@ def run(args: Sequence[str], cwd: Path, env: dict[str, str] | None = None) -> Ou
     return Outcome(done.returncode, done.stdout, done.stderr)
 
 
+def run_streaming(args: Sequence[str], cwd: Path, log: Path, env: dict[str, str]) -> Outcome:
+    """Run ``python -m <args>``, echoing its output as it comes and keeping it in ``log``."""
+    lines: list[str] = []
+    with (
+        log.open("w") as sink,
+        subprocess.Popen(  # noqa: S603 - fixed tool names from this module
+            [sys.executable, "-m", *args],
+            cwd=cwd,
+            env={**os.environ, **env},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        ) as process,
+    ):
+        assert process.stdout is not None  # noqa: S101 - set by stdout=PIPE
+        for line in process.stdout:
+            print(line, end="", flush=True)
+            sink.write(line)
+            lines.append(line)
+    return Outcome(process.returncode, "".join(lines), "")
+
+
 def python_files(root: Path, folder: str) -> list[str]:
     """Python files under ``folder`` relative to ``root``, sorted."""
     return sorted(p.relative_to(root).as_posix() for p in (root / folder).rglob("*.py"))
@@ -58,7 +80,9 @@ def run_tests(root: Path, out: Path, pytest_args: Sequence[str], results: Result
     """The test suite with branch coverage of the app package; fills coverage figures."""
     coverage_json = out / "coverage.json"
     coverage_json.unlink(missing_ok=True)
-    outcome = run(
+    log = out / "pytest.txt"
+    print(f"[quality] tests under branch coverage (also written to {log})", flush=True)
+    outcome = run_streaming(
         [
             "pytest",
             "-p",
@@ -70,9 +94,9 @@ def run_tests(root: Path, out: Path, pytest_args: Sequence[str], results: Result
             *pytest_args,
         ],
         root,
-        env={"COVERAGE_FILE": str(out / ".coverage")},
+        log,
+        {"COVERAGE_FILE": str(out / ".coverage")},
     )
-    (out / "pytest.txt").write_text(outcome.stdout + outcome.stderr)
     results.tests_passed = outcome.returncode == 0
     tail = [line for line in outcome.stdout.splitlines() if line.strip()]
     results.tests_outcome = tail[-1].strip("= ") if tail else outcome.stderr.strip()[-300:]
@@ -148,5 +172,6 @@ def collect(
         load_coverage(coverage_json, root, results)
         results.tests_outcome = f"coverage read from {coverage_json}"
     for step in (run_ruff, run_mypy, run_radon, run_symilar, run_vulture):
+        print(f"[quality] {step.__name__.removeprefix('run_')}", flush=True)
         step(root, results)
     return results

@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from analysis import parsers
+import pytest
+
+from analysis import parsers, runners
 
 ROOT = Path("/repo")
 
@@ -155,3 +157,14 @@ def test_coverage_json_gives_branch_figures_per_file_and_the_total() -> None:
     assert cov.percent == 90.0
     assert cov.missing_lines == [7, 8, 9]
     assert total == 91.25
+
+
+def test_long_steps_echo_their_output_as_it_comes_and_keep_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    log = tmp_path / "step.txt"
+    outcome = runners.run_streaming(["no_such_module_here"], tmp_path, log, {})
+    assert outcome.returncode == 1
+    assert "No module named no_such_module_here" in outcome.stdout
+    assert log.read_text() == outcome.stdout
+    assert "No module named no_such_module_here" in capsys.readouterr().out
