@@ -136,6 +136,18 @@ def cluster(session: nox.Session) -> None:
 
 
 @nox.session(default=False)
+def faults(session: nox.Session) -> None:
+    """Fault drills (docs/fault-drills.md); report in reports/faults/, exit 1 when a drill fails.
+
+    ``nox -s faults -- [--only NAME ...] [--quick] [--require-complete] [--out DIR]``
+    """
+    session.install("-e", ".")
+    install_group(session, "load")
+    # Ctrl-C reaches the drills: each stops what it started before nox gives up on it.
+    session.run("python", "-m", "faults", *session.posargs, interrupt_timeout=60)
+
+
+@nox.session(default=False)
 def security(session: nox.Session) -> None:
     """Security pipeline against the code and a live server; report in reports/security/."""
     session.install("-e", ".")
