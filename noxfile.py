@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import nox
@@ -100,28 +99,12 @@ def bench(session: nox.Session) -> None:
 def load(session: nox.Session) -> None:
     """Replay a scenario with Locust against a fresh MiniTwit; exit code = SLO verdict.
 
-    ``nox -s load -- [--postgres] [--workers=N] [LOCUST ARGS]``: SQLite by default,
-    ``--postgres`` for a throwaway PostgreSQL; reports in reports/load/.
+    Arguments go to ``python -m loadtest.run`` (``--postgres``, ``--workers N``, then Locust's);
+    reports in reports/load/.
     """
     session.install("-e", ".")
     install_group(session, "load")
-    postgres = "--postgres" in session.posargs
-    workers = [a.split("=", 1)[1] for a in session.posargs if a.startswith("--workers=")]
-    ours = {"--postgres"}
-    locust_args = [a for a in session.posargs if a not in ours and not a.startswith("--workers=")]
-    command = ["python", "-m", "loadtest.run", "--workers", workers[-1] if workers else "2"]
-    if not postgres:
-        session.run(*command, "--", *locust_args)
-        return
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from devtools.postgres import start_postgres
-
-    server = start_postgres()
-    try:
-        url = server.create_database("minitwit_load")
-        session.run(*command, "--database-url", url, "--", *locust_args)
-    finally:
-        server.stop()
+    session.run("python", "-m", "loadtest.run", *session.posargs)
 
 
 @nox.session(default=False)
