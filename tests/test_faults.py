@@ -29,7 +29,7 @@ from werkzeug.test import TestResponse
 
 from devtools.live import live_minitwit
 from devtools.postgres import PostgresServer, PostgresUnavailable, start_postgres
-from minitwit import create_app, migrations
+from minitwit import config, create_app, migrations
 from minitwit.db import connect, database
 from minitwit.errors import RETRY_AFTER_SECONDS, UNAVAILABLE
 
@@ -359,3 +359,25 @@ def test_sqlite_locked_past_the_busy_timeout_answers_503_and_keeps_its_connectio
         assert unavailable_count("locked") == before + 1
         assert tweet(client).status_code == 204
         assert database.connection() is connection
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("DB_STATEMENT_TIMEOUT", "soon"),
+        ("DB_STATEMENT_TIMEOUT", "0"),
+        ("DB_CONNECT_TIMEOUT", "1"),
+        ("DB_CONNECT_TIMEOUT", "-5"),
+    ],
+)
+def test_a_bad_timeout_setting_is_refused_with_its_name(
+    name: str, value: str, tmp_path: Path
+) -> None:
+    with pytest.raises(ValueError, match=name):
+        config.from_environ({"MINITWIT_INSTANCE_PATH": str(tmp_path), name: value})
+
+
+def test_timeout_settings_are_read_in_seconds(tmp_path: Path) -> None:
+    environ = {"DB_STATEMENT_TIMEOUT": "0.25", "DB_CONNECT_TIMEOUT": "3"}
+    settings = config.from_environ({"MINITWIT_INSTANCE_PATH": str(tmp_path), **environ})
+    assert (settings["DB_STATEMENT_TIMEOUT"], settings["DB_CONNECT_TIMEOUT"]) == (0.25, 3)
