@@ -101,6 +101,39 @@ def live_minitwit(
         yield server
 
 
+def wsgi_command(
+    target: str, port: int, server: str = "gunicorn", workers: int = 2, threads: int | None = None
+) -> list[str]:
+    """The command serving ``module:app`` on loopback the way ``minitwit serve --server`` does."""
+    if server == "granian":
+        command = [sys.executable, "-m", "granian", "--interface", "wsgi", "--http", "1"]
+        command += ["--blocking-threads", str(threads or 1), "--host", "127.0.0.1"]
+        return [*command, "--port", str(port), "--workers", str(workers), target]
+    command = [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind"]
+    command += [f"127.0.0.1:{port}", "--no-control-socket"]
+    if server == "gthread":
+        command += ["--worker-class", "gthread", "--threads", str(threads or 4)]
+    return [*command, target]
+
+
+@contextmanager
+def wsgi_app(
+    target: str,
+    workdir: Path,
+    server: str = "gunicorn",
+    workers: int = 2,
+    env: Mapping[str, str] | None = None,
+    cwd: Path | None = None,
+    threads: int | None = None,
+) -> Iterator[LiveServer]:
+    """Serve ``module:app`` with ``server`` (gunicorn, gthread or granian) until the block ends."""
+    port = free_port()
+    command = wsgi_command(target, port, server, workers, threads)
+    log = workdir / f"{target.replace(':', '_')}-{server}.log"
+    with _running(command, port, log, cwd or workdir, {**os.environ, **(env or {})}) as running:
+        yield running
+
+
 @contextmanager
 def gunicorn_app(
     target: str,
@@ -110,9 +143,5 @@ def gunicorn_app(
     cwd: Path | None = None,
 ) -> Iterator[LiveServer]:
     """Serve ``module:app`` with gunicorn (sync workers) until the block ends."""
-    port = free_port()
-    command = [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind"]
-    command += [f"127.0.0.1:{port}", "--no-control-socket", target]
-    log = workdir / f"{target.replace(':', '_')}.log"
-    with _running(command, port, log, cwd or workdir, {**os.environ, **(env or {})}) as server:
+    with wsgi_app(target, workdir, "gunicorn", workers, env, cwd) as server:
         yield server

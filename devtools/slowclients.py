@@ -42,11 +42,17 @@ def _trickle(target: SlowClients, stop: threading.Event, interval: float, body: 
 
 @contextmanager
 def slow_clients(
-    url: str, count: int = 200, interval: float = 1.0, body: bool = False, limit: float = 120
+    url: str,
+    count: int = 200,
+    interval: float = 1.0,
+    body: bool = False,
+    limit: float = 120,
+    length: int = 1_000_000,
 ) -> Iterator[SlowClients]:
     """Hold ``count`` connections to ``url`` that send headers (or a body) a line per interval.
 
-    ``body=True`` sends complete headers announcing a 1 MB body, then a byte per interval.
+    ``body=True`` sends complete headers announcing a body of ``length`` bytes (1 MB: over
+    MiniTwit's limit; 1 KB: accepted, so the app waits to read it), then a byte per interval.
     The connections close when the block ends, or after ``limit`` seconds at the latest.
     """
     parts = urlsplit(url)
@@ -55,7 +61,7 @@ def slow_clients(
         raise ValueError(f"slow clients only target loopback, not {host!r}")
     head = f"POST /msgs/slowloris HTTP/1.1\r\nHost: {host}\r\n"
     if body:
-        head += "Content-Type: application/json\r\nContent-Length: 1000000\r\n\r\n"
+        head += f"Content-Type: application/json\r\nContent-Length: {length}\r\n\r\n"
     state, stop = SlowClients(), threading.Event()
     for _ in range(count):
         sock = socket.create_connection((host, port), timeout=5)

@@ -1,12 +1,13 @@
-"""Locust replay throughput: MiniTwit versus a do-nothing WSGI app, both under gunicorn.
+"""Locust replay throughput: MiniTwit versus a do-nothing WSGI app, both on one HTTP server.
 
 The whole course scenario (``../shared/data/minitwit_scenario.csv`` when present,
 else a generated one of the same size) is replayed with 8 users as fast as the
 dependencies allow (simulator timeout 0.3 s) against MiniTwit on SQLite and against
-``null_app`` (the ceiling for this server and this client), each with 2 sync workers.
+``null_app`` (the ceiling for this server and this client), each with 2 workers of
+``--server`` (default: ``minitwit serve``'s).
 Prints actions/s, p50, p99, errors and the ratio; results: reports/bench/replay.json.
 
-    python -m tests.benchmarks.bench_replay [--users 8] [--workers 2] [--scenario PATH]
+    python -m tests.benchmarks.bench_replay [--users 8] [--workers 2] [--server S]
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from loadtest.generate import write_generated
+from minitwit.server import DEFAULT_SERVER, SERVERS
 
 from .servers import SHARED_SCENARIO, served
 
@@ -90,6 +92,7 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--scenario", type=Path, default=None)
+    parser.add_argument("--server", choices=SERVERS, default=DEFAULT_SERVER)
     args = parser.parse_args()
     out = ROOT / "reports" / "bench"
     out.mkdir(parents=True, exist_ok=True)
@@ -103,11 +106,12 @@ def main() -> int:
         results: dict[str, Any] = {
             "scenario": str(scenario),
             "users": args.users,
-            "gunicorn_workers": args.workers,
+            "server": args.server,
+            "workers": args.workers,
             "load_average_before": os.getloadavg(),
         }
         for kind in ("null", "minitwit"):
-            with served(kind, workdir, args.workers) as server:
+            with served(kind, workdir, args.workers, server=args.server) as server:
                 results[kind] = replay(
                     server.url,
                     scenario,

@@ -1,12 +1,13 @@
 """Course-style sequential replay: MiniTwit against the original's way and a do-nothing floor.
 
-One request at a time with ``Connection: close`` (like the course simulator), against
-gunicorn with 2 sync workers on SQLite. The three servers run side by side and take turns,
+One request at a time with ``Connection: close`` (like the course simulator), all three
+apps under one HTTP server (``--server``, default: ``minitwit serve``'s), 2 workers, SQLite.
+They run side by side and take turns,
 1,000 actions each, so that the machine getting faster or slower hits all of them alike
 (each still sees every action in order). Prints ms per action for each server and the
 ratio MiniTwit / reference (the target is at most 1/3). Results: reports/bench/sequential.json.
 
-    python -m tests.benchmarks.bench_sequential [--actions N] [--scenario PATH]
+    python -m tests.benchmarks.bench_sequential [--actions N] [--scenario PATH] [--server S]
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from typing import Any
 from loadtest.generate import generate
 from loadtest.scenario import Action, read_scenario
 from loadtest.simulator import DEFAULT_TIMEOUT, basic_auth, build_request, classify
+from minitwit.server import DEFAULT_SERVER, SERVERS
 
 from .servers import SHARED_SCENARIO, served
 
@@ -116,12 +118,16 @@ def main() -> None:
     parser.add_argument("--actions", type=int, default=5000, help="0 = the whole scenario")
     parser.add_argument("--scenario", help="scenario file (default: the course's, if present)")
     parser.add_argument("--out", default="reports/bench/sequential.json")
+    parser.add_argument("--server", choices=SERVERS, default=DEFAULT_SERVER)
     args = parser.parse_args()
     actions, source = load_actions(args.scenario, args.actions)
-    print(f"sequential replay of {len(actions):,} actions from {source}", flush=True)
+    print(f"sequential replay of {len(actions):,} actions from {source}, {args.server}", flush=True)
     kinds = ("null", "reference", "minitwit")
     with tempfile.TemporaryDirectory(prefix="bench-seq-") as tmp, ExitStack() as stack:
-        urls = {kind: stack.enter_context(served(kind, Path(tmp))).url for kind in kinds}
+        urls = {
+            kind: stack.enter_context(served(kind, Path(tmp), server=args.server)).url
+            for kind in kinds
+        }
         results: dict[str, Any] = replay_in_turns(urls, actions)
     for kind in kinds:
         row = results[kind]
@@ -148,7 +154,9 @@ def main() -> None:
     )
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps({"source": source, **results}, indent=2) + "\n")
+    out.write_text(
+        json.dumps({"source": source, "server": args.server, **results}, indent=2) + "\n"
+    )
     print(f"written {out}")
 
 

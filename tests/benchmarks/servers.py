@@ -1,4 +1,4 @@
-"""Start the servers that benchmarks compare, each under gunicorn with the same settings."""
+"""Start the servers that benchmarks compare, all under one HTTP server with the same settings."""
 
 from __future__ import annotations
 
@@ -6,21 +6,34 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
-from devtools.live import LiveServer, gunicorn_app, live_minitwit
+from devtools.live import LiveServer, live_minitwit, wsgi_app
+from minitwit.server import DEFAULT_SERVER, SERVERS
 
 SHARED_SCENARIO = Path(__file__).resolve().parents[3] / "shared" / "data" / "minitwit_scenario.csv"
 
 
 @contextmanager
 def served(
-    kind: str, workdir: Path, workers: int = 2, env: Mapping[str, str] | None = None
+    kind: str,
+    workdir: Path,
+    workers: int = 2,
+    env: Mapping[str, str] | None = None,
+    server: str = DEFAULT_SERVER,
+    threads: int | None = None,
 ) -> Iterator[LiveServer]:
-    """``minitwit`` (the real thing), ``reference`` (the original's way) or ``null`` (floor)."""
-    folder = workdir / kind
+    """``minitwit`` (the real thing), ``reference`` (the original's way) or ``null`` (floor).
+
+    ``server`` is one of ``minitwit serve --server``'s choices; every kind runs under it.
+    """
+    if server not in SERVERS:
+        raise ValueError(f"server must be one of {', '.join(SERVERS)}, not {server!r}")
+    folder = workdir / f"{kind}-{server}"
     folder.mkdir(parents=True, exist_ok=True)
     if kind == "minitwit":
-        with live_minitwit(folder, {"SECRET_KEY": "bench", **(env or {})}, workers) as server:
-            yield server
+        args = ["--server", server, *(["--threads", str(threads)] if threads else [])]
+        minitwit_env = {"SECRET_KEY": "bench", **(env or {})}
+        with live_minitwit(folder, minitwit_env, workers, args=args) as running:
+            yield running
         return
     target = {
         "reference": "tests.benchmarks.reference_app:app",
@@ -28,5 +41,7 @@ def served(
     }[kind]
     root = str(Path(__file__).resolve().parents[2])
     extra = {"PYTHONPATH": root, "REFERENCE_DB": str(folder / "reference.sqlite")}
-    with gunicorn_app(target, folder, workers, {**extra, **(env or {})}) as server:
-        yield server
+    with wsgi_app(
+        target, folder, server, workers, {**extra, **(env or {})}, threads=threads
+    ) as running:
+        yield running
