@@ -79,16 +79,21 @@ class TrafficResult:
         ]
         return percentile(values, fraction)
 
-    def recovery_after(self, moment: float) -> float | None:
+    def recovery_after(self, moment: float, ignore: tuple[str, ...] = ()) -> float | None:
         """Seconds from ``moment`` until the first request from which every later one succeeded.
 
+        Errors in ``ignore`` (e.g. timeouts of a busy machine) do not count as failures here.
         None when the last request failed (no recovery seen) or nothing was sent after ``moment``.
         """
         ordered = sorted(self.records, key=lambda r: r.start)
-        if not ordered or ordered[-1].error is not None or ordered[-1].start < moment:
+
+        def good(record: Record) -> bool:
+            return record.error is None or record.error in ignore
+
+        if not ordered or not good(ordered[-1]) or ordered[-1].start < moment:
             return None
         first_good = len(ordered) - 1
-        while first_good > 0 and ordered[first_good - 1].error is None:
+        while first_good > 0 and good(ordered[first_good - 1]):
             first_good -= 1
         return round(max(0.0, ordered[first_good].start - moment), 2)
 

@@ -62,7 +62,7 @@ def _push_failures(url: str) -> float:
 def loki_down(context: Context) -> DrillResult:
     """Three servers (no Loki, closed port, hanging socket), requests interleaved between them."""
     result = DrillResult("loki-down", "Loki unreachable and hanging")
-    seconds = 7.0 if context.quick else 16.0  # the app pushes every 5 s: at least one push
+    seconds = 6.0 if context.quick else 16.0  # the app pushes every 5 s: at least one push
     with ExitStack() as stack:
         hanging = stack.enter_context(hanging_loki())
         closed = f"http://127.0.0.1:{free_port()}"

@@ -21,7 +21,7 @@ def _measure(url: str, count: int, seconds: float) -> tuple[TrafficResult, int, 
         bodies = stack.enter_context(
             slow_clients(url, count - count // 2, 1.0, body=True, limit=seconds + 30)
         )
-        time.sleep(1.0)  # let them settle in
+        time.sleep(0.5)  # let them settle in
         traffic = Traffic(url, Plan(threads=4, rate=60.0, seconds=seconds))
         with traffic.running():
             traffic.wait(seconds + 5)
@@ -43,7 +43,7 @@ def _judge(result: DrillResult, label: str, outcome: TrafficResult, opened: int)
 def slow(context: Context) -> DrillResult:
     """Hold slowloris connections open while normal clients replay: p99 stays under 0.3 s."""
     result = DrillResult("slow-clients", "200 slow connections")
-    count, seconds = (100, 3.0) if context.quick else (200, 10.0)
+    count, seconds = (100, 2.0) if context.quick else (200, 10.0)
     result.injected = f"{count} connections trickling headers or a body, one line/byte per second"
     failed = 0
     try:
