@@ -19,7 +19,7 @@ from . import processes
 
 NGINX_DIR = Path(__file__).resolve().parent / "nginx"
 SHARED_CONF = NGINX_DIR / "nginx.conf"
-SERVER_OPTIONS = "max_fails=2 fail_timeout=5s"  # passive health check, as in compose/upstream.conf
+SERVER_OPTIONS = "max_fails=1 fail_timeout=1s"  # passive health check, as in compose/upstream.conf
 
 
 class NginxUnavailable(RuntimeError):

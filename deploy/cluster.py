@@ -114,12 +114,16 @@ class Cluster:
     postgres: PostgresServer | None = None
     secret_key: str = field(default="", repr=False)
 
-    def rolling_restart(self, pause: float = 1.0) -> None:
-        """Restart the replicas one at a time, each ready before the next one stops."""
-        for index, replica in enumerate(self.replicas):
-            if index:
-                time.sleep(pause)
+    def rolling_restart(self, pause: float = 2.0) -> None:
+        """Restart the replicas one at a time, each ready before the next one stops.
+
+        ``pause`` (after each replica) should outlast nginx's fail_timeout (1 s, counted in
+        whole seconds): a replica refused connections while down, and nginx avoids it until
+        then; restart the next one sooner and every replica can be out of rotation at once.
+        """
+        for replica in self.replicas:
             replica.restart()
+            time.sleep(pause)
 
     def stop_database(self) -> None:
         """Stop PostgreSQL (``pg_ctl stop -m fast``), keeping its data and port."""

@@ -108,3 +108,32 @@ def test_compose_keeps_secrets_out_and_leaves_room_for_the_profiles() -> None:
     example = (ROOT / ".env.example").read_text()
     for variable in set(re.findall(r"\$\{(\w+):\?", text)):
         assert f"{variable}=" in example, f"{variable} is missing from .env.example"
+
+
+def test_only_nginx_publishes_the_app_and_uses_the_shared_config() -> None:
+    services = yaml.safe_load(COMPOSE.read_text())["services"]
+    app, nginx = services["minitwit"], services["nginx"]
+    assert "ports" not in app  # the replicas are reached through nginx only
+    assert app["environment"]["TRUST_PROXY"] == "1"
+    assert nginx["ports"] == ["${MINITWIT_PORT:-5000}:8080"]
+    listen = (ROOT / "deploy/nginx/compose/listen.conf").read_text().splitlines()
+    assert listen[-1] == "listen 8080;"
+    conf = nginx["command"][nginx["command"].index("-c") + 1]
+    folder = conf.rsplit("/", 1)[0]
+    mounts = {m.split(":")[1]: m.split(":")[0] for m in nginx["volumes"]}
+    assert mounts == {
+        conf: "./deploy/nginx/nginx.conf",
+        f"{folder}/upstream.conf": "./deploy/nginx/compose/upstream.conf",
+        f"{folder}/listen.conf": "./deploy/nginx/compose/listen.conf",
+    }
+    for source in mounts.values():
+        assert (ROOT / source).is_file(), source
+
+
+def test_load_and_security_profiles_go_through_nginx() -> None:
+    services = yaml.safe_load(COMPOSE.read_text())["services"]
+    master = services["locust-master"]["command"]
+    assert master[master.index("--host") + 1] == "http://nginx:8080"
+    assert "http://nginx:8080/" in services["zap"]["command"]
+    for name in ("locust-master", "zap"):
+        assert services[name]["depends_on"] == {"nginx": {"condition": "service_healthy"}}
