@@ -122,7 +122,8 @@ def auth_wrong(probe: Probe) -> None:
 @clause("api.latest.minus-one", "latest=-1 stores nothing: GET /latest keeps the previous value.")
 def latest_minus_one(probe: Probe) -> None:
     latest = probe.latest_value()
-    probe.status(probe.register(probe.name("neg"), latest=latest), 204)
+    probe.api_user("neg")
+    probe.status(probe.get("/msgs", latest=latest, no=1), 200)
     response = probe.get("/msgs", latest=-1, no=1)
     probe.status(response, 200)
     got = probe.latest()
@@ -220,8 +221,7 @@ def unknown_user(probe: Probe) -> None:
     "Usernames with spaces (as in the course's scenario) work in API paths.",
 )
 def usernames_with_spaces(probe: Probe) -> None:
-    username = probe.name("Roger Histand")
-    probe.status(probe.register(username), 204)
+    username = probe.api_user("Roger Histand")
     probe.status(probe.tweet(username, "From hour to hour"), 204)
     response = probe.get(f"/msgs/{path_of(username)}")
     probe.status(response, 200)

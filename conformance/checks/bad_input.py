@@ -8,7 +8,8 @@ from ..client import path_of
 
 def _bodies(probe: Probe, path: str, cases: list[bytes]) -> None:
     for data in cases:
-        probe.error_shape(probe.post_raw(path, data))
+        shown = data.decode("utf-8", "replace") or "(empty)"
+        probe.error_shape(probe.post_raw(path, data), what=f"POST {path} {shown}")
 
 
 @clause(
@@ -45,7 +46,7 @@ def query_no(probe: Probe) -> None:
     username = probe.api_user("query")
     for path in ("/msgs", f"/msgs/{path_of(username)}", f"/fllws/{path_of(username)}"):
         for value in ("abc", "-1", "99999999999999999999999"):
-            probe.error_shape(probe.get(path, no=value))
+            probe.error_shape(probe.get(path, no=value), what=f"GET {path}?no={value}")
 
 
 @clause(
