@@ -86,7 +86,12 @@ def measure(
             stop.set()
             for thread in threads:
                 thread.join()
-        return outcomes, sum(outcomes.values()) / (time.monotonic() - started)
+        rate = sum(outcomes.values()) / (time.monotonic() - started)
+        for line in cluster.nginx.error_log.read_text().splitlines():
+            if "[error]" in line and "*" in line:  # what nginx met, e.g. "no live upstreams"
+                reason = line.split(": *", 1)[-1].split(" ", 1)[-1]
+                outcomes["nginx: " + reason.split(" while ")[0][:60]] += 1
+        return outcomes, rate
 
 
 def main(argv: list[str] | None = None) -> int:
