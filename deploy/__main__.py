@@ -39,7 +39,8 @@ def main(argv: list[str] | None = None) -> int:
             with start_cluster(
                 workdir, args.replicas, args.workers, args.database, port=args.port
             ) as cluster:
-                print(cluster.describe(), "\nCtrl-C stops everything.", flush=True)
+                note = "" if args.workdir else " (a temporary folder: --workdir keeps the logs)"
+                print(cluster.describe() + note, "\nCtrl-C stops everything.", flush=True)
                 while True:
                     signal.pause()
         except KeyboardInterrupt:
