@@ -1,17 +1,26 @@
 """Start a fresh MiniTwit, replay against it with Locust, stop it; exit with Locust's verdict.
 
     python -m loadtest.run [--postgres | --database-url URL] [--workers N] [LOCUST ARGS...]
+    python -m loadtest.run --target URL [--i-own-this-target] [--max-seconds S] [LOCUST ARGS...]
 
 Without a database option MiniTwit gets a new SQLite file in a temporary folder;
 ``--postgres`` starts a throwaway PostgreSQL from the installed binaries. The server is
 started through its own CLI (``python -m minitwit serve``), as an operator would. Every
 other argument goes to Locust (see loadtest/locust.conf and ``--help`` of the locustfile).
+
+``--target URL`` replays against a running server instead (any MiniTwit; loopback unless
+``--i-own-this-target``) and starts nothing; the integrity check reads the state back through
+the simulator API. A generated scenario then gets usernames unique to the run, so a target
+that already has data is judged only on what this replay created; the run is bounded by the
+scenario's actions and ``--max-seconds`` (Locust's ``--run-time``).
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
+import secrets
 import subprocess
 import sys
 import tempfile
@@ -20,8 +29,13 @@ from pathlib import Path
 
 from devtools.live import live_minitwit
 from devtools.postgres import PostgresUnavailable, start_postgres
+from devtools.target import ALLOW_ENV, ALLOW_FLAG, TargetRefused, check_target
+
+from .generate import generate
+from .scenario import Action, format_action
 
 ROOT = Path(__file__).resolve().parent.parent
+TARGET_SECONDS = 900  # default bound of a replay against a --target
 
 
 def parse_args(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
@@ -34,9 +48,100 @@ def parse_args(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
     database.add_argument(
         "--postgres", action="store_true", help="a throwaway PostgreSQL (installed binaries)"
     )
+    database.add_argument("--target", default="", help="replay against this running server")
     parser.add_argument("--workers", type=int, default=2, help="server workers (default 2)")
+    parser.add_argument(
+        ALLOW_FLAG,
+        dest="i_own_it",
+        action="store_true",
+        help=f"allow a --target that is not loopback (or {ALLOW_ENV}=1)",
+    )
+    parser.add_argument(
+        "--max-seconds",
+        type=int,
+        default=TARGET_SECONDS,
+        help=f"with --target: Locust's --run-time unless given (default {TARGET_SECONDS})",
+    )
     args, rest = parser.parse_known_args(argv)
     return args, [arg for arg in rest if arg != "--"]
+
+
+def _value(locust_args: list[str], name: str) -> str | None:
+    """The value of ``--name V`` or ``--name=V`` among Locust's arguments."""
+    for index, arg in enumerate(locust_args):
+        if arg.startswith(f"{name}="):
+            return arg.split("=", 1)[1]
+        if arg == name and index + 1 < len(locust_args):
+            return locust_args[index + 1]
+    return None
+
+
+def tagged(action: Action, tag: str) -> Action:
+    """``action`` with every username it names suffixed with `` <tag>``."""
+    args = action.args
+    if action.target is not None:
+        args = (f"{action.target} {tag}", *action.args[1:])
+    return dataclasses.replace(action, username=f"{action.username} {tag}", args=args)
+
+
+def unique_scenario(folder: Path, locust_args: list[str]) -> tuple[Path, str]:
+    """The generated scenario Locust would replay, with usernames unique to this run."""
+    actions = int(_value(locust_args, "--generate-actions") or 2000)
+    users = int(_value(locust_args, "--generate-users") or 50)
+    seed = int(_value(locust_args, "--generate-seed") or 0)
+    tag = secrets.token_hex(3)
+    path = folder / f"scenario-{tag}.csv"
+    with path.open("w", encoding="utf-8", newline="") as out:
+        for action in generate(actions, users, seed):
+            out.write(format_action(tagged(action, tag)))
+    return path, tag
+
+
+def replay(target: str, locust_args: list[str]) -> int:
+    """Run Locust against ``target``; its exit code is the verdict."""
+    command = [
+        sys.executable,
+        "-m",
+        "locust",
+        "-f",
+        str(ROOT / "loadtest" / "locustfile.py"),
+        "--config",
+        str(ROOT / "loadtest" / "locust.conf"),
+        "--host",
+        target,
+        *locust_args,
+    ]
+    return subprocess.call(command, cwd=ROOT)  # noqa: S603 - Locust, our arguments
+
+
+def against_target(args: argparse.Namespace, locust_args: list[str]) -> int:
+    """Replay against a running server: guard, bounds printed first, no server started."""
+    try:
+        target = check_target(args.target, args.i_own_it)
+    except TargetRefused as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    with tempfile.TemporaryDirectory(prefix="minitwit-load-") as folder:
+        extra: list[str] = []
+        given = _value(locust_args, "--scenario")
+        if given is None:
+            path, tag = unique_scenario(Path(folder), locust_args)
+            extra += ["--scenario", str(path)]
+            scenario = f"a generated scenario, usernames suffixed with ' {tag}'"
+        else:
+            path, scenario = Path(given), given
+        with path.open("rb") as lines:
+            actions = sum(1 for _ in lines)
+        seconds = _value(locust_args, "--run-time") or _value(locust_args, "-t")
+        if seconds is None:
+            seconds = f"{args.max_seconds}s"
+            extra += ["--run-time", seconds]
+        print(
+            f"Replaying {scenario} against {target} (no server started); bounds: {actions} "
+            f"actions, one request each, then integrity reads; at most {seconds} (--max-seconds)",
+            flush=True,
+        )
+        return replay(target, [*locust_args, *extra])
 
 
 def scenario_problem(locust_args: list[str]) -> str | None:
@@ -64,6 +169,8 @@ def main(argv: list[str] | None = None) -> int:
     if problem:
         print(problem, file=sys.stderr)
         return 2
+    if args.target:
+        return against_target(args, locust_args)
     with ExitStack() as stack:
         folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="minitwit-load-")))
         database_url = args.database_url or f"sqlite:///{folder / 'load.sqlite'}"
@@ -84,20 +191,7 @@ def main(argv: list[str] | None = None) -> int:
             f"MiniTwit ({args.workers} workers, {database}) at {server.url}; replaying with Locust",
             flush=True,
         )
-        command = [
-            sys.executable,
-            "-m",
-            "locust",
-            "-f",
-            str(ROOT / "loadtest" / "locustfile.py"),
-            "--config",
-            str(ROOT / "loadtest" / "locust.conf"),
-            "--host",
-            server.url,
-            *locust_args,
-        ]
-        code = subprocess.call(command, cwd=ROOT)  # noqa: S603 - Locust, our arguments
-    return code
+        return replay(server.url, locust_args)
 
 
 if __name__ == "__main__":
