@@ -1,4 +1,8 @@
-"""Schemathesis against the live server's own /openapi.json: all phases, stateful links too."""
+"""Schemathesis against the live server's own /openapi.json: all phases, stateful links too.
+
+A ``--target`` may serve no schema (or its own): the project's app/minitwit/api/openapi.json
+is then the contract, sent to the target's base URL.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +16,9 @@ from .context import Context, Target, run_command
 from .findings import FAILED, RAN, Finding, ToolRun, normalise_severity
 
 CONFIG = Path(__file__).with_name("schemathesis.toml")
+OPENAPI = Path(__file__).resolve().parent.parent / "app" / "minitwit" / "api" / "openapi.json"
 PHASES = "examples,coverage,fuzzing,stateful"
+MAX_EXAMPLES = 25  # per operation, in the security pipeline
 
 
 def argv(
@@ -33,7 +39,7 @@ def argv(
         "--config-file",
         str(CONFIG),
         "run",
-        f"{target.url}/openapi.json",
+        *schema(target),
         "--checks",
         "all",
         "--phases",
@@ -58,6 +64,13 @@ def argv(
         "--no-color",
     ]
     return [*command, "--seed", str(seed)] if seed is not None else command
+
+
+def schema(target: Target) -> list[str]:
+    """Where the contract comes from: the server we started, or our file for a --target."""
+    if target.external:
+        return [str(OPENAPI), "--url", target.url]
+    return [f"{target.url}/openapi.json"]
 
 
 def environment(target: Target) -> dict[str, str]:
@@ -114,7 +127,7 @@ def newest(folder: Path, prefix: str) -> Path | None:
     return files[-1] if files else None
 
 
-def run(ctx: Context, max_examples: int = 25, seed: int | None = 20261129) -> ToolRun:
+def run(ctx: Context, max_examples: int = MAX_EXAMPLES, seed: int | None = 20261129) -> ToolRun:
     """A bounded run for the security pipeline; the verdict comes from its JSON report."""
     if ctx.target is None:
         return ToolRun("schemathesis", FAILED, "no live target")

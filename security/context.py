@@ -19,6 +19,7 @@ class Target:
     password: str
     simulator_user: str
     simulator_password: str
+    external: bool = False  # named by --target: not started here, serves no schema of ours
 
 
 @dataclass

@@ -1,19 +1,27 @@
-"""``python -m security.fuzz``: Schemathesis alone, bigger budget, optional fixed seed."""
+"""``python -m security.fuzz``: Schemathesis alone, bigger budget, optional fixed seed.
+
+Without ``--target`` it fuzzes a fresh MiniTwit it starts; with ``--target URL`` it fuzzes that
+running server (loopback unless ``--i-own-this-target``) against the project's own OpenAPI file.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+from devtools.simulator import PASSWORD, USERNAME
+from devtools.target import ALLOW_ENV, ALLOW_FLAG, TargetRefused, check_target
+
 from . import api_fuzz
-from .context import run_command
+from .context import Target, run_command
 from .target import live_target
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Start a fresh server, fuzz its API, write JUnit + HTML + JSON into reports/fuzz/."""
+def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="security.fuzz", description=__doc__)
     parser.add_argument("--out", type=Path, default=Path("reports/fuzz"))
     parser.add_argument(
@@ -24,16 +32,45 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--max-examples", type=int, default=200)
     parser.add_argument("--max-time", type=int, default=480, help="seconds for the whole run")
-    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+    parser.add_argument("--target", default="", help="fuzz this running server instead")
+    parser.add_argument(ALLOW_FLAG, dest="i_own_it", action="store_true", help=f"or {ALLOW_ENV}=1")
+    parser.add_argument("--sim-username", default=USERNAME, help="simulator API user (--target)")
+    parser.add_argument("--sim-password", default=PASSWORD, help="simulator API password")
+    return parser.parse_args(argv)
+
+
+@contextmanager
+def fuzz_target(args: argparse.Namespace, url: str) -> Iterator[Target]:
+    """The running ``--target`` (nothing seeded: the fuzzer needs no account), or a fresh one."""
+    if url:
+        yield Target(url, "", "", args.sim_username, args.sim_password, external=True)
+        return
+    with (
+        tempfile.TemporaryDirectory(prefix="minitwit-fuzz-") as workdir,
+        live_target(Path(workdir)) as target,
+    ):
+        yield target
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Fuzz the API, write JUnit + HTML + JSON into reports/fuzz/."""
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    try:
+        url = check_target(args.target, args.i_own_it) if args.target else ""
+    except TargetRefused as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    print(
+        f"[fuzz] {url or 'a fresh MiniTwit'}; bounds: at most {args.max_examples} cases per "
+        f"operation and {args.max_time} s (--max-examples, --max-time)",
+        flush=True,
+    )
     out = args.out.resolve()
     out.mkdir(parents=True, exist_ok=True)
     for old in out.glob("*"):
         if old.is_file():
             old.unlink()
-    with (
-        tempfile.TemporaryDirectory(prefix="minitwit-fuzz-") as workdir,
-        live_target(Path(workdir)) as target,
-    ):
+    with fuzz_target(args, url) as target:
         command = api_fuzz.argv(
             sys.executable,
             target,

@@ -1,4 +1,9 @@
-"""``python -m security.pipeline``: run the tools, write the report, exit with the verdict."""
+"""``python -m security.pipeline``: run the tools, write the report, exit with the verdict.
+
+The static tools (bandit, pip-audit) always judge this repository. The live tools (wapiti,
+Schemathesis) judge a fresh MiniTwit started from it, or with ``--target URL`` a running
+server (loopback unless ``--i-own-this-target``), with the project's OpenAPI as its contract.
+"""
 
 from __future__ import annotations
 
@@ -7,17 +12,20 @@ import datetime as dt
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from devtools.report import current_commit
+from devtools.simulator import PASSWORD, USERNAME
+from devtools.target import ALLOW_ENV, ALLOW_FLAG, TargetRefused, check_target
 
 from . import api_fuzz, audit, bandit, report, wapiti, zap
-from .context import Context
+from .context import Context, Target
 from .findings import FAILED, NOT_RUN, ToolRun
 from .gate import decide
 from .risks import RiskFileError, load_risks
-from .target import live_target
+from .target import live_target, remote_target
 
 STATIC: dict[str, Callable[[Context], ToolRun]] = {
     "bandit": bandit.run,
@@ -55,7 +63,34 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         default=None,
         help="judge accepted-risk expiry as of this date (YYYY-MM-DD)",
     )
+    parser.add_argument("--target", default="", help="scan this running server (live tools)")
+    parser.add_argument(ALLOW_FLAG, dest="i_own_it", action="store_true", help=f"or {ALLOW_ENV}=1")
+    parser.add_argument("--sim-username", default=USERNAME, help="simulator API user (--target)")
+    parser.add_argument("--sim-password", default=PASSWORD, help="simulator API password")
     return parser.parse_args(argv)
+
+
+@contextmanager
+def scanned(args: argparse.Namespace, url: str) -> Iterator[Target]:
+    """The live target: the running ``--target``, or a fresh MiniTwit for the block."""
+    if url:
+        yield remote_target(url, args.sim_username, args.sim_password)
+        return
+    with (
+        tempfile.TemporaryDirectory(prefix="minitwit-scan-") as workdir,
+        live_target(Path(workdir)) as target,
+    ):
+        yield target
+
+
+def scope(url: str, commit: str) -> str | None:
+    """The report's scope note when the live tools judged another server than this checkout."""
+    if not url:
+        return None
+    return (
+        f"live tools (wapiti, Schemathesis) judged {url}; static tools (bandit, pip-audit) "
+        f"judged this repository (commit {commit}), not the target"
+    )
 
 
 def timed(tool: str, runner: Callable[[Context], ToolRun], ctx: Context) -> ToolRun:
@@ -83,6 +118,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"unknown tools: {', '.join(unknown)}", file=sys.stderr)
         return 2
     try:
+        url = check_target(args.target, args.i_own_it) if args.target else ""
+    except TargetRefused as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    try:
         risks = load_risks(args.accepted_risks)
     except RiskFileError as exc:
         print(f"accepted risks: {exc}", file=sys.stderr)
@@ -93,10 +133,13 @@ def main(argv: list[str] | None = None) -> int:
     runs = [timed(name, STATIC[name], ctx) for name in STATIC if name in chosen]
     live = [name for name in LIVE if name in chosen]
     if live:
-        with (
-            tempfile.TemporaryDirectory(prefix="minitwit-scan-") as workdir,
-            live_target(Path(workdir)) as target,
-        ):
+        print(
+            f"[security] live tools against {url or 'a fresh MiniTwit'}; bounds: at most "
+            f"{args.budget:g} s per tool (--budget), Schemathesis {api_fuzz.MAX_EXAMPLES} cases "
+            "per operation and phase",
+            flush=True,
+        )
+        with scanned(args, url) as target:
             ctx.target = target
             runs += [timed(name, LIVE[name], ctx) for name in live]
     runs += [
@@ -105,7 +148,11 @@ def main(argv: list[str] | None = None) -> int:
     findings = [finding for run in runs for finding in run.findings]
     verdict = decide(findings, risks, runs, args.today or dt.date.today(), args.require_complete)
     when = dt.datetime.now(dt.UTC)
-    report.write(ctx.out, findings, runs, verdict, when, current_commit(root))
+    commit = current_commit(root)
+    note = scope(url, commit)
+    report.write(ctx.out, findings, runs, verdict, when, commit, note)
+    if note:
+        print(f"[security] scope: {note}")
     print((ctx.out / "summary.md").read_text())
     print(f"[security] report: {ctx.out / 'index.html'}")
     return 0 if verdict.passed else 1

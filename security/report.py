@@ -163,6 +163,7 @@ def html_page(
     verdict: SecurityVerdict,
     when: dt.datetime,
     commit: str = "",
+    scope_note: str = "judged this repository and a fresh MiniTwit started from it",
 ) -> str:
     """The reviewers' page: verdict and scope, totals, tools, findings grouped by tool and rule."""
     risks = sorted(set(verdict.accepted.values()), key=lambda risk: (risk.rule, risk.scope))
@@ -172,7 +173,7 @@ def html_page(
         title="MiniTwit security report",
         generated=f"Generated {when.isoformat(timespec='seconds')}",
         commit=commit,
-        scope_note="judged this repository and a fresh MiniTwit started from it",
+        scope_note=scope_note,
         verdict=verdict,
         totals=totals(findings),
         severities=SEVERITIES,
@@ -193,10 +194,12 @@ def write(
     verdict: SecurityVerdict,
     when: dt.datetime,
     commit: str = "",
+    scope_note: str | None = None,
 ) -> None:
     """Write the four report files into ``out``."""
     out.mkdir(parents=True, exist_ok=True)
-    (out / "index.html").write_text(html_page(findings, runs, verdict, when, commit))
+    page = html_page(findings, runs, verdict, when, commit, *([scope_note] if scope_note else []))
+    (out / "index.html").write_text(page)
     (out / "summary.md").write_text(summary_md(findings, runs, verdict))
     (out / "findings.sarif").write_text(json.dumps(sarif(findings, runs), indent=2))
     (out / "findings.json").write_text(json.dumps(as_json(findings, runs, verdict, when), indent=2))

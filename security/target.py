@@ -1,4 +1,9 @@
-"""A fresh live MiniTwit for the scanners, seeded over HTTP with a user to log in as."""
+"""The live MiniTwit the scanners judge, seeded over HTTP with a user to log in as.
+
+Either a fresh one started from this checkout (``live_target``) or a running one named by
+``--target`` (``remote_target``): then nothing is started, the seeded names are unique to the
+run, and the simulator credentials are the operator's.
+"""
 
 from __future__ import annotations
 
@@ -35,7 +40,7 @@ def _send(url: str, data: bytes, headers: dict[str, str]) -> int:
         return exc.code
 
 
-def seed(target: Target) -> None:
+def seed(target: Target, other: str = OTHER_USER) -> None:
     """Register the scan user through the web form and a second user with a message to follow."""
     form = urlencode(
         {
@@ -53,10 +58,10 @@ def seed(target: Target) -> None:
     basic = b64encode(f"{target.simulator_user}:{target.simulator_password}".encode()).decode()
     api = {"Content-Type": "application/json", "Authorization": f"Basic {basic}"}
     steps = [
-        ("/register", {"username": OTHER_USER, "email": "alice@example.org", "pwd": "alice-pw-1"}),
-        (f"/msgs/{OTHER_USER}", {"content": "Hello from the security pipeline"}),
+        ("/register", {"username": other, "email": f"{other}@example.org", "pwd": "alice-pw-1"}),
+        (f"/msgs/{other}", {"content": "Hello from the security pipeline"}),
         (f"/msgs/{target.username}", {"content": "A message the scanner can see"}),
-        (f"/fllws/{target.username}", {"follow": OTHER_USER}),
+        (f"/fllws/{target.username}", {"follow": other}),
     ]
     for path, body in steps:
         status = _send(f"{target.url}{path}", json.dumps(body).encode(), api)
@@ -80,3 +85,25 @@ def live_target(workdir: Path, workers: int = 2) -> Iterator[Target]:
         )
         seed(target)
         yield target
+
+
+def remote_target(url: str, simulator_user: str, simulator_password: str) -> Target:
+    """A running MiniTwit at ``url`` (already guarded), seeded with names unique to this run.
+
+    A target that refuses the seeding is still scanned; the log-in scan then reports that it
+    could not log in, and this prints why.
+    """
+    tag = secrets.token_hex(3)
+    target = Target(
+        url,
+        f"{SCAN_USER}-{tag}",
+        secrets.token_urlsafe(12),
+        simulator_user,
+        simulator_password,
+        external=True,
+    )
+    try:
+        seed(target, f"{OTHER_USER}-{tag}")
+    except (RuntimeError, OSError) as exc:
+        print(f"[security] seeding {url} failed, scanning it anyway: {exc}", flush=True)
+    return target
