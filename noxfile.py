@@ -139,6 +139,18 @@ def security(session: nox.Session) -> None:
 
 
 @nox.session(default=False)
+def conformance(session: nox.Session) -> None:
+    """The contract as an HTTP suite against a fresh MiniTwit or ``--target URL``; exit = verdict.
+
+    Arguments go to ``python -m conformance`` (``--target``, ``--postgres``, ``--only``,
+    ``--allow-dirty``, ...); reports in reports/conformance/.
+    """
+    session.install("-e", ".")
+    install_group(session, "conformance")
+    session.run("python", "-m", "conformance", *session.posargs)
+
+
+@nox.session(default=False)
 def fuzz(session: nox.Session) -> None:
     """Schemathesis alone with a larger budget (--seed N to reproduce); reports in reports/fuzz/."""
     session.install("-e", ".")
