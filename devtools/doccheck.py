@@ -57,6 +57,8 @@ RULES = (
     Rule(r"nox -s security -- --tools bandit,pip-audit$", RUN),
     Rule(r"nox -s (quality|security|bench|fuzz|faults)\b", SLOW, "minutes"),
     Rule(r"nox -s cluster\b", SLOW, "runs until Ctrl-C"),
+    Rule(r"python -m deploy\.distributed\b", SKIP, "needs a running cluster (tests/deploy do)"),
+    Rule(r"python -m deploy\b", SLOW, "runs until Ctrl-C"),
     Rule(r"python -m faults --list$", RUN),
     Rule(r"python -m faults\b", SLOW, "fault drills take minutes"),
     Rule(r"--zap-report ", SKIP, "needs a ZAP report, which needs Docker"),
