@@ -82,7 +82,8 @@ def never_5xx(probe: Probe) -> None:
         response = probe.client.send(method, path, auth=True, headers=headers, **extra)
         probe.expect(
             response.status_code < 500,
-            f"{method} {path[:60]}: expected an answer below 500, got {response.status_code}",
+            f"{method} {response.request.path_url[:60]}: expected an answer below 500, "
+            f"got {response.status_code}",
             response,
         )
     latest = probe.latest_value()
