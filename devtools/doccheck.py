@@ -61,6 +61,8 @@ RULES = (
     Rule(r"python -m deploy\b", SLOW, "runs until Ctrl-C"),
     Rule(r"python -m faults --list$", RUN),
     Rule(r"python -m faults\b", SLOW, "fault drills take minutes"),
+    Rule(r"nox -s conformance\b", SLOW, "runs the contract against a server you started"),
+    Rule(r"reference_app:app &$", SKIP, "starts the original's re-creation for the next command"),
     Rule(r"--zap-report ", SKIP, "needs a ZAP report, which needs Docker"),
     Rule(r"^locust .*--(master|worker)\b", SKIP, "needs several machines"),
     Rule(r"^docker ", SKIP, "needs a Docker engine (the compose file is validated by the tests)"),
