@@ -110,3 +110,16 @@ def test_seed_works_on_postgres(tmp_path: Path, postgres_server: object) -> None
     assert code == 0, output
     users, messages, follows = snapshot(connect(url))
     assert (len(users), len(messages), len(follows)) == (30, 500, 60)
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"), [("AVATARS", "pictures"), ("DB_STATEMENT_TIMEOUT", "soon")]
+)
+def test_a_bad_setting_is_named_without_a_traceback(
+    tmp_path: Path, variable: str, value: str
+) -> None:
+    env = {"MINITWIT_INSTANCE_PATH": str(tmp_path / "instance"), variable: value}
+    result = CliRunner().invoke(main, ["migrate"], env=env)
+    assert result.exit_code == 1
+    assert result.output.startswith(f"Error: configuration: {variable}")
+    assert "Traceback" not in result.output

@@ -21,7 +21,10 @@ def main() -> None:
 
 def _database() -> tuple[Database, dict[str, Any]]:
     """The configured database (not yet connected) and the settings it came from."""
-    settings = config.from_environ(os.environ)
+    try:
+        settings = config.from_environ(os.environ)
+    except ValueError as exc:  # a setting with a bad value: say which, no traceback
+        raise click.ClickException(f"configuration: {exc}") from exc
     return connect(settings["DATABASE_URL"], settings["DB_POOL_SIZE"]), settings
 
 
