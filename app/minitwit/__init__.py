@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import functools
-import inspect
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask, abort, request
@@ -15,7 +13,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from . import config, db, errors, security
 
 MAX_BODY_BYTES = 64 * 1024
-STATE_CHANGING_GETS = frozenset({"web.follow_user", "web.unfollow_user", "web.logout"})
+STATE_CHANGING_GETS = frozenset({"timelines.follow_user", "timelines.unfollow_user", "auth.logout"})
 
 
 class TestClient(FlaskClient):
@@ -30,21 +28,9 @@ class TestClient(FlaskClient):
         return super().open(*args, **kwargs)
 
 
-class MiniTwitFlask(Flask):
-    """Flask, remembering which hooks and views are coroutines instead of asking per call."""
-
-    def ensure_sync(self, func: Callable[..., Any]) -> Callable[..., Any]:
-        return self.async_to_sync(func) if _is_coroutine(func) else func
-
-
-@functools.lru_cache(maxsize=1024)
-def _is_coroutine(func: Callable[..., Any]) -> bool:
-    return inspect.iscoroutinefunction(func)
-
-
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build a MiniTwit application: settings from the environment unless a mapping is given."""
-    app = MiniTwitFlask(
+    app = Flask(
         __name__,
         instance_path=config.instance_path(os.environ),
         static_folder="web/static",
@@ -62,19 +48,20 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.config.update(config.DEFAULTS | dict(test_config))
     app.session_interface = security.SessionInterface()
     app.test_client_class = TestClient
-    if app.config.get("TRUST_PROXY"):
+    if app.config["TRUST_PROXY"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
 
     db.init_app(app)
-    errors.init_app(app)
-
     # Imported here, not at the top: prometheus_client must first see `serve`'s multiprocess dir.
     from . import api, ops, telemetry, web
 
+    # Telemetry's hooks go first: its request hook runs before every other one, its response
+    # hook after every other one but db's (which only schedules a WAL checkpoint).
+    telemetry.init_app(app)
+    errors.init_app(app)
     app.register_blueprint(ops.bp)
     app.register_blueprint(api.bp)
-    app.register_blueprint(web.bp)
-    telemetry.init_app(app)
+    web.init_app(app)
 
     @app.before_request
     def _refuse_cross_site() -> None:

@@ -8,16 +8,12 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-DEFAULT_SIMULATOR_USERNAME = "simulator"
-# The course's simulator sends this pair; deployments override it through the environment.
-DEFAULT_SIMULATOR_PASSWORD = "super_safe!"  # noqa: S105
-
 SECRET_KEY_FILE = "secret_key"  # noqa: S105 - a file name, not a secret
 
-
 DEFAULTS: dict[str, Any] = {
-    "SIMULATOR_USERNAME": DEFAULT_SIMULATOR_USERNAME,
-    "SIMULATOR_PASSWORD": DEFAULT_SIMULATOR_PASSWORD,
+    "SIMULATOR_USERNAME": "simulator",
+    # The course's simulator sends this pair; deployments override it through the environment.
+    "SIMULATOR_PASSWORD": "super_safe!",
     "TRUST_PROXY": False,
     "DB_POOL_SIZE": 8,
     # Bounds on every wait for the database; past them a request answers 503 (docs/failures.md).
@@ -29,12 +25,15 @@ DEFAULTS: dict[str, Any] = {
     "LOKI_URL": "",
     "LOG_LEVEL": "INFO",
     "APP_ENV": "development",
+    # Set by `minitwit serve` for its workers (prometheus_client's PROMETHEUS_MULTIPROC_DIR).
     "METRICS_MULTIPROC_DIR": "",
+    # identicon: generated locally; gravatar: images from www.gravatar.com, as the original.
     "AVATARS": "identicon",
 }
+"""Every setting's default; ``from_environ`` reads each one's variable over it."""
 
-# gravatar: images from www.gravatar.com, as the original; identicon: generated locally.
 AVATAR_SOURCES = ("gravatar", "identicon")
+_ON, _OFF = frozenset({"1", "true", "yes", "on"}), frozenset({"0", "false", "no", "off"})
 
 
 def instance_path(environ: Mapping[str, str]) -> str:
@@ -43,28 +42,41 @@ def instance_path(environ: Mapping[str, str]) -> str:
 
 
 def from_environ(environ: Mapping[str, str]) -> dict[str, Any]:
-    """Build the Flask configuration mapping from environment variables."""
+    """Build the Flask configuration mapping from environment variables over ``DEFAULTS``."""
     folder = instance_path(environ)
     Path(folder).mkdir(parents=True, exist_ok=True)
+
+    def text(name: str, variable: str | None = None) -> str:
+        value = environ.get(variable or name)
+        return str(DEFAULTS[name]) if value is None else value
+
     return DEFAULTS | {
         "DATABASE_URL": environ.get("DATABASE_URL") or sqlite_url(folder),
         "SECRET_KEY": environ.get("SECRET_KEY") or instance_secret_key(folder),
-        "SIMULATOR_USERNAME": environ.get("SIMULATOR_USERNAME", DEFAULT_SIMULATOR_USERNAME),
-        "SIMULATOR_PASSWORD": environ.get("SIMULATOR_PASSWORD", DEFAULT_SIMULATOR_PASSWORD),
-        "TRUST_PROXY": environ.get("TRUST_PROXY", "").lower() in {"1", "true", "yes"},
-        "DB_POOL_SIZE": int(environ.get("DB_POOL_SIZE", "8")),
-        "DB_CONNECT_TIMEOUT": round(seconds("DB_CONNECT_TIMEOUT", environ, 2, low=2)),
-        "DB_STATEMENT_TIMEOUT": seconds("DB_STATEMENT_TIMEOUT", environ, 5.0, low=0.001),
-        "TELEMETRY_ENABLED": environ.get("TELEMETRY_ENABLED", "1").lower()
-        not in {"0", "false", "no", "off"},
-        "METRICS_TOKEN": environ.get("METRICS_TOKEN", ""),
-        "LOKI_URL": environ.get("LOKI_URL", ""),
-        "LOG_LEVEL": log_level(environ.get("LOG_LEVEL", "INFO")),
-        "APP_ENV": environ.get("APP_ENV", "development"),
-        # Set by `minitwit serve` for its gunicorn workers (prometheus_client's own variable).
-        "METRICS_MULTIPROC_DIR": environ.get("PROMETHEUS_MULTIPROC_DIR", ""),
-        "AVATARS": avatar_source(environ.get("AVATARS", "identicon")),
+        "SIMULATOR_USERNAME": text("SIMULATOR_USERNAME"),
+        "SIMULATOR_PASSWORD": text("SIMULATOR_PASSWORD"),
+        "TRUST_PROXY": flag("TRUST_PROXY", environ),
+        "DB_POOL_SIZE": int(text("DB_POOL_SIZE")),
+        "DB_CONNECT_TIMEOUT": round(seconds("DB_CONNECT_TIMEOUT", environ, low=2)),
+        "DB_STATEMENT_TIMEOUT": seconds("DB_STATEMENT_TIMEOUT", environ, low=0.001),
+        "TELEMETRY_ENABLED": flag("TELEMETRY_ENABLED", environ),
+        "METRICS_TOKEN": text("METRICS_TOKEN"),
+        "LOKI_URL": text("LOKI_URL"),
+        "LOG_LEVEL": log_level(text("LOG_LEVEL")),
+        "APP_ENV": text("APP_ENV"),
+        "METRICS_MULTIPROC_DIR": text("METRICS_MULTIPROC_DIR", "PROMETHEUS_MULTIPROC_DIR"),
+        "AVATARS": avatar_source(text("AVATARS")),
     }
+
+
+def flag(name: str, environ: Mapping[str, str]) -> bool:
+    """An on/off setting: 1/true/yes/on or 0/false/no/off; unset or empty keeps the default."""
+    raw = environ.get(name, "").strip().lower()
+    if not raw:
+        return bool(DEFAULTS[name])
+    if raw not in _ON | _OFF:
+        raise ValueError(f"{name} must be one of 1, true, yes, on, 0, false, no, off, not {raw!r}")
+    return raw in _ON
 
 
 def avatar_source(value: str) -> str:
@@ -75,11 +87,11 @@ def avatar_source(value: str) -> str:
     return source
 
 
-def seconds(name: str, environ: Mapping[str, str], default: float, low: float) -> float:
+def seconds(name: str, environ: Mapping[str, str], low: float) -> float:
     """A duration setting in seconds (a positive number, at least ``low``)."""
     raw = environ.get(name, "").strip()
     if not raw:
-        return default
+        return float(DEFAULTS[name])
     try:
         value = float(raw)
     except ValueError:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import itertools
 import logging
-from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -88,9 +87,9 @@ def init_app(app: Flask) -> None:
     database.initialize(
         connect(
             app.config["DATABASE_URL"],
-            app.config.get("DB_POOL_SIZE", 8),
-            statement_timeout=app.config.get("DB_STATEMENT_TIMEOUT", 5.0),
-            connect_timeout=app.config.get("DB_CONNECT_TIMEOUT", CONNECT_TIMEOUT),
+            app.config["DB_POOL_SIZE"],
+            statement_timeout=app.config["DB_STATEMENT_TIMEOUT"],
+            connect_timeout=app.config["DB_CONNECT_TIMEOUT"],
         )
     )
 
@@ -159,40 +158,3 @@ def discard_connection() -> None:
             target.connection().rollback()
     except Exception:  # the connection is gone already; the pool forgot it all the same
         logging.getLogger(__name__).debug("discarding a failed connection", exc_info=True)
-
-
-class Prepared:
-    """A query whose SQL peewee builds once per database kind; each call swaps parameters in.
-
-    Peewee turns query objects into SQL on every execution (about 0.2 ms here). The
-    simulator's hot path runs the same few statements for every action (store ``latest``,
-    look a user up, post), where that was a fifth of a request's CPU. ``build`` receives
-    sentinel values and returns the query; each execution replaces the sentinels.
-    """
-
-    def __init__(self, model: Any, build: Callable[..., Any], **sentinels: object) -> None:
-        self._model = model
-        self._build = build
-        self._sentinels = sentinels
-        self._compiled: dict[type, tuple[str, list[tuple[str | None, object]]]] = {}
-
-    def _database(self) -> Database:
-        """The database the model is bound to now (the proxy's target, or a bind_ctx one)."""
-        bound = self._model._meta.database
-        target: Database = bound.obj if isinstance(bound, DatabaseProxy) else bound
-        return target
-
-    def _sql(self) -> tuple[str, list[tuple[str | None, object]]]:
-        kind = type(self._database())
-        if kind not in self._compiled:
-            sql, params = self._build(**self._sentinels).sql()
-            names = {repr(value): name for name, value in self._sentinels.items()}
-            slots = [(names.get(repr(param)), param) for param in params]
-            self._compiled[kind] = (sql, slots)
-        return self._compiled[kind]
-
-    def execute(self, **values: object) -> Any:
-        """Run the statement with these parameter values; return the driver's cursor."""
-        sql, slots = self._sql()
-        params = [values[name] if name is not None else param for name, param in slots]
-        return self._database().execute_sql(sql, params)  # type: ignore[no-untyped-call]

@@ -1,4 +1,4 @@
-"""One path for errors: JSON bodies on the API, plain pages elsewhere, never a traceback.
+"""One path for errors: JSON bodies on the API, HTML pages elsewhere, never a traceback.
 
 An unavailable database (refused, dropped, too slow, locked) is an outage, not a bug: it
 answers 503 with ``Retry-After``, one log line and a count by reason, from here only.
@@ -13,9 +13,11 @@ from peewee import InterfaceError, OperationalError, PeeweeException
 from playhouse.pool import MaxConnectionsExceeded
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
+from . import commands
 from .db import connection_broken, database, discard_connection
 
-API_PREFIXES = ("/latest", "/msgs", "/fllws", "/openapi.json")
+ERROR_PAGES = frozenset({400, 401, 403, 404})
+"""Codes with a friendly HTML page; others keep werkzeug's plain one. The API keeps its JSON."""
 FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
 
 RETRY_AFTER_SECONDS = 5
@@ -50,11 +52,17 @@ def is_api_registration() -> bool:
     )
 
 
+def api_prefixes() -> set[str]:
+    """The simulator's first path segments (``/register`` is shared with the web form)."""
+    prefixes = {"/" + command.route.split("/")[1] for command in commands.COMMANDS}
+    return prefixes - {"/register"} | {"/openapi.json"}
+
+
 def wants_json() -> bool:
-    """Whether the current request is an API request that expects JSON errors."""
+    """The one JSON-or-HTML decision: does the current request expect JSON errors?"""
     path = request.path
-    api_path = any(path == prefix or path.startswith(prefix + "/") for prefix in API_PREFIXES)
-    return api_path or request.is_json or is_api_registration()
+    first = path if path.count("/") < 2 else path[: path.index("/", 1)]
+    return first in api_prefixes() or request.is_json or is_api_registration()
 
 
 def driver_error(exc: BaseException) -> BaseException:
@@ -98,7 +106,7 @@ def unavailable(reason: str, exc: BaseException) -> Response:
             "path": request.path,
         },
     )
-    if current_app.config.get("TELEMETRY_ENABLED", True):
+    if current_app.config["TELEMETRY_ENABLED"]:
         from .telemetry.metrics import DATABASE_UNAVAILABLE
 
         DATABASE_UNAVAILABLE.labels(reason).inc()
@@ -122,6 +130,10 @@ def init_app(app: Flask) -> None:
             if exc.code == 405 and exc.valid_methods:  # type: ignore[attr-defined]
                 response.headers["Allow"] = ", ".join(exc.valid_methods)  # type: ignore[attr-defined]
             return response
+        if exc.code in ERROR_PAGES:
+            g.setdefault("user", None)  # the error may have come before the user was loaded
+            page = render_template("error.html", error=exc)
+            return Response(page, status=exc.code, mimetype="text/html")
         return exc
 
     @app.errorhandler(Exception)

@@ -23,7 +23,8 @@ from peewee import (
     Tuple,
 )
 
-from .db import Prepared, database
+from . import sql
+from .db import database
 from .passwords import hash_password, needs_rehash, verify_password
 from .text import is_storable
 
@@ -57,10 +58,17 @@ class User(BaseModel):
         """The user with this exact username, or None."""
         if not is_storable(username):
             return None
-        row = _USER_BY_NAME.execute(username=username).fetchone()
-        if row is None:
-            return None
-        return cls(**dict(zip(_USER_COLUMNS, row, strict=True)))
+        return cls._one(sql.USER_BY_NAME, username)
+
+    @classmethod
+    def by_id(cls, user_id: int) -> User | None:
+        """The user with this id, or None."""
+        return cls._one(sql.USER_BY_ID, user_id)
+
+    @classmethod
+    def _one(cls, statement: str, key: object) -> User | None:
+        row = sql.run(cls, statement, key).fetchone()
+        return None if row is None else cls(**dict(zip(sql.USER_COLUMNS, row, strict=True)))
 
     @classmethod
     def create_account(cls, username: str, email: str, password: str) -> User:
@@ -82,11 +90,11 @@ class User(BaseModel):
 
     def follow(self, other: User) -> None:
         """Follow another user; following twice changes nothing."""
-        _FOLLOW.execute(who=self.id, whom=other.id)
+        sql.run(Follower, sql.FOLLOW, self.id, other.id)
 
     def unfollow(self, other: User) -> None:
         """Stop following a user; unfollowing a stranger changes nothing."""
-        _UNFOLLOW.execute(who=self.id, whom=other.id)
+        sql.run(Follower, sql.UNFOLLOW, self.id, other.id)
 
     def is_following(self, other: User) -> bool:
         """Whether this user follows ``other``."""
@@ -118,9 +126,8 @@ class Message(BaseModel):
     def post(cls, author: User, text: str, pub_date: int | None = None) -> int:
         """Record a message by ``author`` now (or at ``pub_date``); return its id."""
         when = int(time.time()) if pub_date is None else pub_date
-        cursor = _POST_MESSAGE.execute(author=author.id, text=text, pub_date=when)
-        returned = cursor.fetchone() if cursor.description else None  # PostgreSQL: RETURNING
-        return int(returned[0] if returned else cursor.lastrowid)
+        (message_id,) = sql.run(cls, sql.POST_MESSAGE, author.id, text, when).fetchall()[0]
+        return int(message_id)
 
     @classmethod
     def _visible(cls) -> ModelSelect[Message]:
@@ -191,60 +198,19 @@ class Follower(BaseModel):
 class Latest(BaseModel):
     """The last ``latest`` value a simulator sent: one row, shared by all workers."""
 
-    id = IntegerField(primary_key=True)
+    id = IntegerField(primary_key=True)  # always 1 (sql.STORE_LATEST)
     value = BigIntegerField()
-
-    ROW = 1
 
     @classmethod
     def store(cls, value: int) -> None:
         """Remember ``value`` as the latest processed simulator action."""
-        _STORE_LATEST.execute(value=value)
+        sql.run(cls, sql.STORE_LATEST, value)
 
     @classmethod
     def current(cls) -> int:
         """The stored value, or -1 when nothing was stored yet."""
-        row = _READ_LATEST.execute().fetchone()
+        row = sql.run(cls, sql.READ_LATEST).fetchone()
         return -1 if row is None else int(row[0])
 
 
 MODELS: Iterable[type[BaseModel]] = (User, Message, Follower, Latest)
-
-# The simulator's hot path: SQL built once per database kind (see db.Prepared).
-_USER_COLUMNS = ("id", "username", "email", "pw_hash")
-_USER_BY_NAME = Prepared(
-    User,
-    lambda username: User.select(*(getattr(User, name) for name in _USER_COLUMNS)).where(
-        User.username == username
-    ),
-    username="\x01username\x01",
-)
-_POST_MESSAGE = Prepared(
-    Message,
-    lambda author, text, pub_date: Message.insert(
-        author=author, text=text, pub_date=pub_date, flagged=0
-    ),
-    author=-7_000_000_001,
-    text="\x01text\x01",
-    pub_date=-7_000_000_002,
-)
-_FOLLOW = Prepared(
-    Follower,
-    lambda who, whom: Follower.insert(who=who, whom=whom).on_conflict_ignore(),
-    who=-7_000_000_004,
-    whom=-7_000_000_005,
-)
-_UNFOLLOW = Prepared(
-    Follower,
-    lambda who, whom: Follower.delete().where((Follower.who == who) & (Follower.whom == whom)),
-    who=-7_000_000_004,
-    whom=-7_000_000_005,
-)
-_STORE_LATEST = Prepared(
-    Latest,
-    lambda value: Latest.insert(id=Latest.ROW, value=value).on_conflict(
-        conflict_target=[Latest.id], update={Latest.value: value}
-    ),
-    value=-7_000_000_003,
-)
-_READ_LATEST = Prepared(Latest, lambda: Latest.select(Latest.value).where(Latest.id == Latest.ROW))

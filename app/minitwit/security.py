@@ -66,7 +66,7 @@ class SessionInterface(SecureCookieSessionInterface):
 def init_app(app: Flask) -> None:
     """Attach the security headers to every response (a header a view set wins)."""
     policy = CONTENT_SECURITY_POLICY
-    if app.config.get("AVATARS") == "identicon":
+    if app.config["AVATARS"] == "identicon":
         policy = CONTENT_SECURITY_POLICY_OFFLINE
     chosen = HEADERS | {"Content-Security-Policy": policy}
     headers = [(name.lower(), (name, value)) for name, value in chosen.items()]

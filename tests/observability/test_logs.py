@@ -84,7 +84,7 @@ def test_a_failure_while_recording_is_logged_and_the_answer_stands(
         raise OSError("metrics folder gone")
 
     client = make_app(database_url).test_client()
-    monkeypatch.setattr(hooks, "_http_children", broken)
+    monkeypatch.setattr(hooks, "count_request", broken)
     capsys.readouterr()
     response = client.get("/latest")
     assert response.status_code == 200

@@ -8,8 +8,9 @@ from importlib.resources import files
 from typing import Any
 
 from flask import Blueprint, Response, abort, jsonify, request
+from werkzeug.exceptions import HTTPException
 
-from .. import accounts
+from .. import accounts, commands, events
 from ..errors import json_error
 from ..models import Latest, Message, User
 from ..security import simulator_authorized
@@ -21,8 +22,6 @@ NOT_AUTHORIZED = "You are not authorized to use this resource!"
 DEFAULT_NO = 100
 MAX_NO = 10_000
 MAX_LATEST = 2**63 - 1
-STORED_LATEST = "minitwit.latest"
-"""WSGI environ key: the ``latest`` value this request stored (telemetry reports it)."""
 
 View = Callable[..., Any]
 
@@ -41,6 +40,44 @@ def int_arg(name: str, default: int, low: int, high: int) -> int:
     return value
 
 
+def simulator_command(*names: str) -> Callable[[View], View]:
+    """Declare the simulator command (a row of ``commands.COMMANDS``) this view serves.
+
+    The command is said once the view is done, however it ended (also on 400, 403, 404).
+    A route that serves two commands (``follow``/``unfollow``) is told which by the key of
+    its JSON body, as the simulator sends it; the first name is the default.
+    """
+    unknown = [name for name in names if name not in commands.BY_NAME]
+    if not names or unknown:
+        raise ValueError(f"not in commands.COMMANDS: {unknown or 'no command named'}")
+
+    def decorate(view: View) -> View:
+        @functools.wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return view(*args, **kwargs)
+            finally:
+                events.record(events.simulator_command, name=_chosen(names))
+
+        wrapper.simulator_commands = names  # type: ignore[attr-defined]
+        return wrapper
+
+    return decorate
+
+
+def _chosen(names: tuple[str, ...]) -> str:
+    """The one of ``names`` that the JSON body has as a key (the first by default)."""
+    if len(names) == 1:
+        return names[0]
+    try:
+        body = request.get_json(force=True, silent=True)  # parsed by the view already
+    except HTTPException:  # e.g. a body over the size limit: the view answered that
+        body = None
+    if isinstance(body, dict):
+        return next((name for name in names[1:] if name in body), names[0])
+    return names[0]
+
+
 def records_latest(view: View) -> View:
     """Store the ``latest`` query parameter before anything else (also before auth)."""
 
@@ -49,7 +86,7 @@ def records_latest(view: View) -> View:
         latest = int_arg("latest", -1, -MAX_LATEST, MAX_LATEST)
         if latest != -1:
             Latest.store(latest)
-            request.environ[STORED_LATEST] = latest
+            events.record(events.latest_stored, value=latest)
         return view(*args, **kwargs)
 
     return wrapper
@@ -96,15 +133,18 @@ def known_user(username: str) -> User:
 
 
 def no_content() -> Response:
+    """The simulator's success answer: 204, no body."""
     return Response(status=204)
 
 
 @bp.get("/latest")
+@simulator_command("latest")
 def get_latest() -> Response:
     """The last ``latest`` value a simulator request carried (-1 when none)."""
     return jsonify({"latest": Latest.current()})
 
 
+@simulator_command("register")
 @records_latest
 def register() -> Response:
     """Register a user from a JSON body (dispatched from ``POST /register``)."""
@@ -116,10 +156,12 @@ def register() -> Response:
     )
     if error:
         return json_error(400, error)
+    events.record(events.user_registered, surface="api")
     return no_content()
 
 
 @bp.get("/msgs")
+@simulator_command("msgs")
 @records_latest
 @simulator_only
 def messages() -> Response:
@@ -129,6 +171,7 @@ def messages() -> Response:
 
 
 @bp.get("/msgs/<username>")
+@simulator_command("msgs_user")
 @records_latest
 @simulator_only
 def user_messages(username: str) -> Response:
@@ -139,16 +182,19 @@ def user_messages(username: str) -> Response:
 
 
 @bp.post("/msgs/<username>")
+@simulator_command("tweet")
 @records_latest
 @simulator_only
 def post_message(username: str) -> Response:
     """Post a message as a user."""
     user = known_user(username)
     Message.post(user, string_field(json_object(), "content"))
+    events.record(events.message_posted, surface="api")
     return no_content()
 
 
 @bp.get("/fllws/<username>")
+@simulator_command("fllws_user")
 @records_latest
 @simulator_only
 def follows(username: str) -> Response:
@@ -159,6 +205,7 @@ def follows(username: str) -> Response:
 
 
 @bp.post("/fllws/<username>")
+@simulator_command("follow", "unfollow")
 @records_latest
 @simulator_only
 def change_follow(username: str) -> Response:
@@ -172,8 +219,10 @@ def change_follow(username: str) -> Response:
     other = known_user(string_field(body, action))
     if action == "follow":
         user.follow(other)
+        events.record(events.user_followed, surface="api")
     else:
         user.unfollow(other)
+        events.record(events.user_unfollowed, surface="api")
     return no_content()
 
 

@@ -25,12 +25,12 @@ def init_app(app: Flask) -> None:
     from .endpoint import bp
 
     app.register_blueprint(bp)
-    if not app.config.get("TELEMETRY_ENABLED", True):
+    if not app.config["TELEMETRY_ENABLED"]:
         return
 
     from . import hooks, metrics
 
-    logger = configure(app.config.get("LOG_LEVEL", "INFO"), _loki_handlers(app.config))
+    logger = configure(app.config["LOG_LEVEL"], _loki_handlers(app.config))
     metrics.initialise()
     hooks.init_app(app, logger)
     _time_queries()
@@ -39,12 +39,12 @@ def init_app(app: Flask) -> None:
 
 def _loki_handlers(settings: dict[str, Any]) -> list[logging.Handler]:
     """A Loki shipper for this process when LOKI_URL is set (reused across apps)."""
-    url = settings.get("LOKI_URL") or ""
+    url = settings["LOKI_URL"]
     if not url:
         return []
     from .loki import LokiShipper, quiet_push_errors
 
-    labels = {"app": "minitwit", "env": str(settings.get("APP_ENV", "development"))}
+    labels = {"app": "minitwit", "env": str(settings["APP_ENV"])}
     key = f"{os.getpid()} {url} {sorted(labels.items())}"
     if key not in _LOKI:
         for old in _LOKI.values():
@@ -58,18 +58,14 @@ def _loki_handlers(settings: dict[str, Any]) -> list[logging.Handler]:
 def _time_queries() -> None:
     """Observe every statement's latency with peewee's query hooks."""
     from ..db import database
-    from .metrics import DB_DURATION, STATEMENTS, statement_kind
+    from .metrics import DB_DURATION, statement_kind
 
     target: Database | None = database.obj
     if target is None or any(getattr(h, "minitwit_timer", False) for h in target.query_hooks):
         return
 
-    from .hooks import observe_later
-
-    children = {kind: DB_DURATION.labels(kind) for kind in (*STATEMENTS, "other")}
-
     def observe(event: Any) -> None:
-        observe_later(children[statement_kind(event.sql)], event.duration)
+        DB_DURATION.labels(statement_kind(event.sql)).observe(event.duration)
 
     observe.minitwit_timer = True  # type: ignore[attr-defined]
     target.query_hooks.append(observe)

@@ -17,9 +17,9 @@ bp = Blueprint("telemetry", __name__)
 @bp.get("/metrics")
 def metrics() -> Response:
     """All metrics of this process (or of every gunicorn worker in multiprocess mode)."""
-    if not current_app.config.get("TELEMETRY_ENABLED", True):
+    if not current_app.config["TELEMETRY_ENABLED"]:
         return json_error(404, "Metrics are switched off (TELEMETRY_ENABLED=0)")
-    token = current_app.config.get("METRICS_TOKEN") or ""
+    token = current_app.config["METRICS_TOKEN"]
     if token and not _bearer_matches(token):
         response = json_error(401, "A valid bearer token is required for /metrics")
         response.headers["WWW-Authenticate"] = 'Bearer realm="metrics"'
@@ -37,7 +37,7 @@ def _bearer_matches(token: str) -> bool:
 
 def _registry() -> CollectorRegistry:
     """A fresh registry over the workers' shared files, or the process's own registry."""
-    folder = current_app.config.get("METRICS_MULTIPROC_DIR")
+    folder = current_app.config["METRICS_MULTIPROC_DIR"]
     if not folder:
         return REGISTRY
     registry = CollectorRegistry()

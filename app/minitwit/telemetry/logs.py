@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import json
 import logging
 import sys
@@ -21,9 +20,6 @@ class JsonFormatter(logging.Formatter):
     """Render a record as one JSON object: ts, level, logger, msg, extras, exception."""
 
     def format(self, record: logging.LogRecord) -> str:
-        cached = getattr(record, "json_line", None)
-        if cached is not None:
-            return str(cached)
         entry: dict[str, Any] = {
             "ts": _timestamp(record.created),
             "level": record.levelname.lower(),
@@ -32,7 +28,7 @@ class JsonFormatter(logging.Formatter):
             "pid": record.process,
         }
         fields = record.__dict__.get("fields")
-        if isinstance(fields, dict):  # the fast path the request hook uses
+        if isinstance(fields, dict):  # the request line: its fields as gathered
             entry.update(fields)
         else:
             for key, value in vars(record).items():
@@ -43,19 +39,13 @@ class JsonFormatter(logging.Formatter):
             entry["stack"] = self.formatException(record.exc_info)
         elif record.stack_info:
             entry["stack"] = record.stack_info
-        line = json.dumps(entry, default=str, ensure_ascii=False)
-        record.json_line = line  # formatted once for stdout and Loki alike
-        return line
-
-
-@functools.lru_cache(maxsize=4)
-def _second(whole: int) -> str:
-    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(whole))
+        return json.dumps(entry, default=str, ensure_ascii=False)
 
 
 def _timestamp(created: float) -> str:
-    """ISO 8601 UTC with milliseconds (the formatted second is cached)."""
-    return f"{_second(int(created))}.{int(created % 1 * 1000):03d}Z"
+    """ISO 8601 UTC with milliseconds."""
+    second = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(created))
+    return f"{second}.{int(created % 1 * 1000):03d}Z"
 
 
 class RequestContext(logging.Filter):

@@ -116,7 +116,7 @@ class LokiShipper(logging.Handler):
         self._thread.start()
 
     def emit(self, record: logging.LogRecord) -> None:
-        """Format now (the line is cached for stdout too), keep a light copy, never block."""
+        """Format now, keep a light copy, never block."""
         if len(self.buffer) >= self.capacity:
             LOG_LINES_DROPPED.labels("queue_full").inc()
             return

@@ -11,24 +11,15 @@ from importlib import metadata
 
 from prometheus_client import Counter, Gauge, Histogram
 
+from .. import commands
+from ..commands import TIMEOUT
 from ..errors import UNAVAILABLE_REASONS
 
-# The simulator gives every request 0.3 s: buckets are dense around that edge.
-SIMULATOR_TIMEOUT = 0.3
+# The simulator gives every request TIMEOUT (0.3 s): buckets are dense around that edge.
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.25, 0.3, 0.35, 0.5, 1.0, 2.5, 5.0)
 DB_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0)
 
 UNMATCHED_ROUTE = "unmatched"
-SIMULATOR_COMMANDS = (
-    "latest",
-    "register",
-    "tweet",
-    "follow",
-    "unfollow",
-    "msgs",
-    "msgs_user",
-    "fllws_user",
-)
 SIMULATOR_ERROR_REASONS = ("timeout", "status")
 SURFACES = ("api", "web")
 DROP_REASONS = ("queue_full", "push_failed")
@@ -55,7 +46,8 @@ SIMULATOR_DURATION = Histogram(
 )
 SIMULATOR_ERRORS = Counter(
     "minitwit_simulator_errors",
-    "Requests the simulator would count as errors: slower than 0.3 s, or an unexpected status.",
+    f"Requests the simulator would count as errors: slower than {TIMEOUT:g} s, or an unexpected "
+    "status.",
     ["command", "reason"],
 )
 REGISTRATIONS = Counter("minitwit_registrations", "Users registered.", ["surface"])
@@ -103,7 +95,7 @@ def statement_kind(sql: str) -> str:
 def initialise() -> None:
     """Create the label sets dashboards and alerts rely on, so they exist before traffic."""
     BUILD_INFO.labels(version=_version(), python=platform.python_version()).set(1)
-    for command in SIMULATOR_COMMANDS:
+    for command in (command.name for command in commands.COMMANDS):
         SIMULATOR_DURATION.labels(command)
         for reason in SIMULATOR_ERROR_REASONS:
             SIMULATOR_ERRORS.labels(command, reason)

@@ -1,5 +1,6 @@
 """Avatars: identicons drawn here (the default: works offline, no request leaves the site), or
-Gravatar as in the original (AVATARS=gravatar), falling back to the identicon when it fails."""
+Gravatar as in the original (AVATARS=gravatar), falling back to the identicon when it fails;
+and the site's icon."""
 
 from __future__ import annotations
 
@@ -7,11 +8,12 @@ import colorsys
 import hashlib
 import re
 
-from flask import abort, current_app, url_for
+from flask import Blueprint, abort, current_app, redirect, url_for
 from werkzeug.wrappers import Response
 
 from ..models import User
-from . import bp
+
+bp = Blueprint("avatars", __name__)
 
 GRID = 5
 DIGEST = re.compile(r"[0-9a-f]{32}")
@@ -28,13 +30,13 @@ def gravatar_url(email: str, size: int = 80) -> str:
 @bp.app_template_filter("identicon")
 def identicon_url(user: User) -> str:
     """The address of ``user``'s locally drawn identicon."""
-    return url_for("web.identicon", digest=identicon_digest(user.username))
+    return url_for("avatars.identicon", digest=identicon_digest(user.username))
 
 
 @bp.app_template_filter("avatar")
 def avatar_url(user: User, size: int = 48) -> str:
     """The configured avatar URL for ``user`` (Gravatar at twice ``size``, for sharp screens)."""
-    if current_app.config.get("AVATARS") == "gravatar":
+    if current_app.config["AVATARS"] == "gravatar":
         return gravatar_url(user.email, size * 2)
     return identicon_url(user)
 
@@ -72,3 +74,9 @@ def identicon(digest: str) -> Response:
     response = Response(identicon_svg(digest), mimetype="image/svg+xml")
     response.headers["Cache-Control"] = f"public, max-age={ONE_WEEK}, immutable"
     return response
+
+
+@bp.get("/favicon.ico")
+def favicon() -> Response:
+    """Browsers that ignore <link rel=icon> ask here; send them to the SVG icon."""
+    return redirect(url_for("static", filename="favicon.svg"), code=301)

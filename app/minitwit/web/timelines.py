@@ -7,12 +7,15 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from peewee import ModelSelect
 
+from .. import events
 from ..models import Cursor, Message, User
 from ..text import is_storable
-from . import Page, bp, login_required
+from . import Page, login_required
+
+bp = Blueprint("timelines", __name__)
 
 PER_PAGE = 30
 MAX_MESSAGE_LENGTH = 280
@@ -72,17 +75,17 @@ def render_timeline(query: Query, title: str, endpoint: str, **context: Any) -> 
 def timeline() -> Page:
     """Your messages and those of the people you follow; anonymous visitors go to /public."""
     if g.user is None:
-        return redirect(url_for("web.public_timeline"))
+        return redirect(url_for("timelines.public_timeline"))
     user = g.user
     return render_timeline(
-        lambda **page: Message.timeline_of(user, **page), "My Timeline", "web.timeline"
+        lambda **page: Message.timeline_of(user, **page), "My Timeline", "timelines.timeline"
     )
 
 
 @bp.get("/public")
 def public_timeline() -> Page:
     """Everyone's messages."""
-    return render_timeline(Message.public, "Public Timeline", "web.public_timeline")
+    return render_timeline(Message.public, "Public Timeline", "timelines.public_timeline")
 
 
 @bp.get("/<username>")
@@ -95,7 +98,7 @@ def user_timeline(username: str) -> Page:
     return render_timeline(
         lambda **page: Message.by_author(profile_user, **page),
         f"{profile_user.username}'s Timeline",
-        "web.user_timeline",
+        "timelines.user_timeline",
         profile_user=profile_user,
         followed=followed,
     )
@@ -115,8 +118,9 @@ def follow_user(username: str) -> Page:
     """Follow a user."""
     user, whom = _other_user(username)
     user.follow(whom)
+    events.record(events.user_followed, surface="web")
     flash(f'You are now following "{username}"')
-    return redirect(url_for("web.user_timeline", username=username))
+    return redirect(url_for("timelines.user_timeline", username=username))
 
 
 @bp.route("/<username>/unfollow", methods=["GET", "POST"])
@@ -124,8 +128,9 @@ def unfollow_user(username: str) -> Page:
     """Stop following a user."""
     user, whom = _other_user(username)
     user.unfollow(whom)
+    events.record(events.user_unfollowed, surface="web")
     flash(f'You are no longer following "{username}"')
-    return redirect(url_for("web.user_timeline", username=username))
+    return redirect(url_for("timelines.user_timeline", username=username))
 
 
 @bp.post("/add_message")
@@ -141,11 +146,12 @@ def add_message() -> Page:
         return render_timeline(
             lambda **page: Message.timeline_of(user, **page),
             "My Timeline",
-            "web.timeline",
+            "timelines.timeline",
             draft=text,
             post_error=error,
         )
     if text and is_storable(text):
         Message.post(user, text)
+        events.record(events.message_posted, surface="web")
     flash("Your message was recorded")
-    return redirect(url_for("web.timeline"))
+    return redirect(url_for("timelines.timeline"))
