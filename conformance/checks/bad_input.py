@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..clause import Probe, clause
 from ..client import path_of
 
@@ -67,7 +69,7 @@ def unknown_user(probe: Probe) -> None:
 )
 def never_5xx(probe: Probe) -> None:
     username = probe.api_user("odd")
-    cases = [
+    cases: list[tuple[str, str, dict[str, Any]]] = [
         ("DELETE", "/msgs", {}),
         ("POST", "/latest", {}),
         ("GET", "/msgs/%00", {}),
