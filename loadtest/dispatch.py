@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import gevent
 from gevent.queue import Empty, Queue
@@ -23,8 +24,20 @@ from .schedule import Scheduler
 from .simulator import LOST
 
 ACTIONS, DONE, CREDIT = "replay_actions", "replay_done", "replay_credit"
-Outcome = tuple[int, int, str | None]  # action id, HTTP status (0: none), error category
 Send = Callable[[list[Action]], None]
+
+
+class Outcome(NamedTuple):
+    """How one action ended, as a node reports it (a plain list on Locust's message wire)."""
+
+    action_id: int
+    status: int  # 0: no answer
+    category: str | None  # the simulator's error category, None when not an error
+
+
+def outcomes_of(rows: Iterable[Sequence[object]]) -> list[Outcome]:
+    """Outcomes from their wire (or tuple) form."""
+    return [Outcome(*row) for row in rows]  # type: ignore[arg-type]
 
 
 @dataclass
@@ -71,18 +84,18 @@ class Coordinator:
         node = self.nodes.pop(node_id, None)
         if node is None:
             return 0
-        lost: list[Outcome] = [(ident, 0, LOST) for ident in node.holding]
+        lost = [Outcome(ident, 0, LOST) for ident in node.holding]
         self._apply(lost)
         self.pump()
         return len(lost)
 
-    def report(self, node_id: str, outcomes: list[Outcome]) -> None:
+    def report(self, node_id: str, outcomes: Iterable[Sequence[object]]) -> None:
         """Apply outcomes reported by a node, then hand out more work."""
         node = self.nodes.get(node_id)
         if node is None:
             return  # a node already declared lost: its actions were accounted for
-        known = [o for o in outcomes if o[0] in node.holding]
-        node.holding.difference_update(o[0] for o in known)
+        known = [o for o in outcomes_of(outcomes) if o.action_id in node.holding]
+        node.holding.difference_update(o.action_id for o in known)
         self._apply(known)
         self.pump()
 
@@ -159,7 +172,7 @@ class LocalSource:
             return None
 
     def done(self, ident: int, status: int, category: str | None) -> None:
-        self._pending.append((ident, status, category))
+        self._pending.append(Outcome(ident, status, category))
         if not self._batch_delay:
             self.flush()
         elif self._flusher is None:

@@ -21,7 +21,7 @@ from locust.runners import WorkerRunner
 if __package__ in (None, ""):  # run by path (locust -f loadtest/locustfile.py)
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from loadtest import replay
+from loadtest import replay, state
 from loadtest.dispatch import LocalSource
 from loadtest.options import add_arguments
 from loadtest.simulator import SimulatorError, basic_auth, build_request, classify
@@ -53,7 +53,8 @@ class SimulatorUser(FastHttpUser):
         )
         self.authorization = basic_auth(options.sim_username, options.sim_password)
         self.close = not options.keep_alive
-        source = replay.replay_of(self.environment).source
+        current = state.current()
+        source = current.source if current is not None else None
         if source is None:
             raise RuntimeError("SimulatorUser runs only where the replay is set up")
         self.source: LocalSource = source

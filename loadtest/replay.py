@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -13,31 +11,15 @@ import gevent
 from locust.env import Environment
 from locust.runners import STATE_MISSING, LocalRunner, MasterRunner, WorkerRunner
 
-from . import results
-from .dispatch import ACTIONS, CREDIT, DONE, Coordinator, LocalSource
+from . import results, state
+from .dispatch import ACTIONS, CREDIT, DONE, Coordinator, LocalSource, outcomes_of
 from .generate import generate
 from .integrity import ExpectedState
-from .report import Timeline
+from .report import Progress, Timeline
 from .scenario import Action, ScenarioError, read_scenario
 from .schedule import Scheduler
 
 log = logging.getLogger("loadtest.replay")
-
-
-@dataclass
-class Replay:
-    """Per-process replay state, kept on the Locust environment."""
-
-    source: LocalSource | None = None
-    coordinator: Coordinator | None = None
-    timeline: Timeline | None = None
-    scenario_name: str = ""
-    total: int = 0
-    client_errors: Counter[str] = field(default_factory=Counter)
-
-
-def replay_of(environment: Environment) -> Replay:
-    return environment.minitwit_replay  # type: ignore[attr-defined,no-any-return]
 
 
 def open_scenario(options: Any) -> tuple[Iterable[Action], str, int]:
@@ -59,15 +41,14 @@ def open_scenario(options: Any) -> tuple[Iterable[Action], str, int]:
 def setup(environment: Environment) -> None:
     """Create the coordinator (master or single process) and/or the action source (workers)."""
     runner, options = environment.runner, environment.parsed_options
-    state = Replay()
-    environment.minitwit_replay = state  # type: ignore[attr-defined]
+    replay = state.begin()
     if isinstance(runner, WorkerRunner):
         source = LocalSource(
             report=lambda outcomes: runner.send_message(DONE, {"outcomes": outcomes}),
             batch_delay=0.002,
             announce=lambda credit: runner.send_message(CREDIT, {"credit": credit}),
         )
-        state.source = source
+        replay.source = source
         runner.register_message(
             ACTIONS,
             lambda environment, msg: source.deliver(
@@ -79,15 +60,17 @@ def setup(environment: Environment) -> None:
         return
     if "SimulatorUser" not in environment.user_classes_by_name:
         return  # e.g. only WebUser: nothing to replay, the SLO gate still judges the run
-    actions, state.scenario_name, state.total = open_scenario(options)
+    actions, replay.scenario_name, replay.total = open_scenario(options)
     scheduler = Scheduler(actions, speedup=options.speedup, window=options.replay_window)
+
+    def finished() -> None:
+        gevent.spawn(_finish, environment, coordinator)
+
     coordinator = Coordinator(
-        scheduler,
-        ExpectedState(keep=options.integrity_keep),
-        on_finished=lambda: gevent.spawn(_finish, environment),
+        scheduler, ExpectedState(keep=options.integrity_keep), on_finished=finished
     )
-    state.coordinator = coordinator
-    state.timeline = Timeline(lambda: _probe(environment))
+    replay.coordinator = coordinator
+    replay.timeline = Timeline(lambda: _probe(environment, coordinator))
     if isinstance(runner, MasterRunner):
         runner.register_message(
             CREDIT,
@@ -98,18 +81,18 @@ def setup(environment: Environment) -> None:
         runner.register_message(
             DONE,
             lambda environment, msg: coordinator.report(
-                msg.node_id, [tuple(item) for item in msg.data["outcomes"]]
+                msg.node_id, outcomes_of(msg.data["outcomes"])
             ),
         )
         gevent.spawn(_watch_workers, runner, coordinator)
     else:
         local = LocalSource(report=lambda outcomes: coordinator.report("local", outcomes))
         local.announce = lambda credit: coordinator.attach("local", local.deliver, credit)
-        state.source = local
+        replay.source = local
     log.info(
         "replaying %s: %d actions, speedup %s",
-        state.scenario_name,
-        state.total,
+        replay.scenario_name,
+        replay.total,
         options.speedup or "none (as fast as possible)",
     )
 
@@ -132,36 +115,26 @@ def _watch_workers(runner: MasterRunner, coordinator: Coordinator) -> None:
                 log.warning("worker %s is gone; %d of its actions counted as lost", node_id, lost)
 
 
-def _coordinator(environment: Environment) -> Coordinator:
-    coordinator = replay_of(environment).coordinator
-    if coordinator is None:
-        raise RuntimeError("no replay coordinator in this process")
-    return coordinator
-
-
-def _probe(environment: Environment) -> tuple[float, int, int, int, Any]:
-    coordinator = _coordinator(environment)
-    errors = sum(coordinator.errors.values())
+def _probe(environment: Environment, coordinator: Coordinator) -> Progress:
     scheduler = coordinator.scheduler
-    return (
-        coordinator.elapsed(),
-        scheduler.completed,
-        errors,
-        scheduler.max_completed_id,
-        environment.stats.total,
+    return Progress(
+        t=coordinator.elapsed(),
+        completed=scheduler.completed,
+        errors=sum(coordinator.errors.values()),
+        max_completed_id=scheduler.max_completed_id,
+        stats=environment.stats.total,
     )
 
 
 def on_test_start(environment: Environment) -> None:
-    state = replay_of(environment)
-    if state.timeline is not None:
-        state.timeline.start()
-        gevent.spawn(_progress, environment)
+    """Start sampling the run and logging progress (where the replay is coordinated)."""
+    replay = state.current()
+    if replay is not None and replay.timeline is not None and replay.coordinator is not None:
+        replay.timeline.start()
+        gevent.spawn(_progress, replay, replay.coordinator)
 
 
-def _progress(environment: Environment, every: float = 5.0) -> None:
-    state = replay_of(environment)
-    coordinator = _coordinator(environment)
+def _progress(replay: state.Replay, coordinator: Coordinator, every: float = 5.0) -> None:
     while coordinator.finished_at is None:
         gevent.sleep(every)
         scheduler, elapsed = coordinator.scheduler, coordinator.elapsed()
@@ -169,7 +142,7 @@ def _progress(environment: Environment, every: float = 5.0) -> None:
         log.info(
             "replay: %d/%d actions done in %.0f s (%.0f/s), %d in flight, %d errors",
             scheduler.completed,
-            state.total,
+            replay.total,
             elapsed,
             rate,
             scheduler.in_flight,
@@ -177,8 +150,7 @@ def _progress(environment: Environment, every: float = 5.0) -> None:
         )
 
 
-def _finish(environment: Environment) -> None:
-    coordinator = _coordinator(environment)
+def _finish(environment: Environment, coordinator: Coordinator) -> None:
     log.info(
         "replay complete: %d actions in %.1f s",
         coordinator.scheduler.completed,
@@ -198,8 +170,18 @@ def on_quitting(environment: Environment) -> None:
     if isinstance(environment.runner, WorkerRunner):
         environment.process_exit_code = 0  # the master's verdict is the exit code
         return
-    state = getattr(environment, "minitwit_replay", None)
-    if state is None:
+    replay, options = state.current(), environment.parsed_options
+    if replay is None:
         return
-    code = results.conclude(environment, state)
-    environment.process_exit_code = code
+    if options is None:
+        environment.process_exit_code = 2
+        return
+    if replay.timeline is not None:
+        replay.timeline.stop()
+    summary = results.summarise(environment, replay)
+    verdict = results.judge(summary, results.thresholds_from(options))
+    results.announce(summary, verdict)
+    if options.report_dir:
+        page = results.write(Path(options.report_dir), summary, verdict, options.slo_p95_ms)
+        print(f"report: {page}", flush=True)
+    environment.process_exit_code = 0 if verdict.passed else 1

@@ -45,12 +45,21 @@ def percentile(histogram: Mapping[int, int], fraction: float) -> float | None:
     return float(max(histogram))
 
 
+@dataclass(frozen=True)
+class Progress:
+    """What a probe reports at one moment: replay counts and Locust's running totals."""
+
+    t: float  # seconds since the replay started
+    completed: int
+    errors: int
+    max_completed_id: int
+    stats: Any  # Locust's StatsEntry for all requests (num_requests, response_times...)
+
+
 class Timeline:
     """Collects a :class:`Sample` every ``interval`` seconds from a probe function."""
 
-    def __init__(
-        self, probe: Callable[[], tuple[float, int, int, int, Any]], interval: float = 0.25
-    ):
+    def __init__(self, probe: Callable[[], Progress], interval: float = 0.25):
         self.samples: list[Sample] = []
         self._probe = probe
         self._interval = interval
@@ -73,16 +82,17 @@ class Timeline:
             self.sample()
 
     def sample(self) -> None:
-        t, completed, errors, max_id, total = self._probe()
+        progress = self._probe()
+        total = progress.stats
         histogram = Counter(total.response_times)
         interval = histogram - self._previous
         self._previous = histogram
         self.samples.append(
             Sample(
-                round(t, 3),
-                completed,
-                errors,
-                max_id,
+                round(progress.t, 3),
+                progress.completed,
+                progress.errors,
+                progress.max_completed_id,
                 total.num_requests,
                 total.num_failures,
                 percentile(interval, 0.50),

@@ -16,7 +16,9 @@ from .scenario import REGISTER, Action
 
 
 @dataclass(slots=True)
-class _Node:
+class _Entry:
+    """An action read from the scenario and not yet completed, with its dependency counts."""
+
     action: Action
     due: float
     waiting: int = 0
@@ -32,7 +34,7 @@ class Scheduler:
         self._source: Iterator[Action] = iter(actions)
         self._speedup = speedup
         self._window = max(window, 2)
-        self._nodes: dict[int, _Node] = {}  # read, not yet completed (waiting, ready or in flight)
+        self._entries: dict[int, _Entry] = {}  # read, not completed: waiting, ready or in flight
         self._ready: list[int] = []
         self._in_flight: set[int] = set()
         self._last_of_user: dict[str, int] = {}
@@ -41,7 +43,7 @@ class Scheduler:
         self._held_due = 0.0
         self._elapsed_ms = 0
         self._exhausted = False
-        self._final: _Node | None = None
+        self._final: _Entry | None = None
         self.read = 0
         self.last_id: int | None = None
         self.completed = 0
@@ -51,7 +53,7 @@ class Scheduler:
     @property
     def finished(self) -> bool:
         """Whether every action has been released and completed."""
-        return self._exhausted and not self._nodes and self._held is None
+        return self._exhausted and not self._entries and self._held is None
 
     @property
     def in_flight(self) -> int:
@@ -63,52 +65,52 @@ class Scheduler:
 
     def in_flight_actions(self) -> list[Action]:
         """Actions released but not yet completed."""
-        return [self._nodes[ident].action for ident in self._in_flight]
+        return [self._entries[ident].action for ident in self._in_flight]
 
     def take(self, limit: int, now: float = float("inf")) -> list[Action]:
         """Up to ``limit`` released actions, lowest id first, due at ``now`` (s since start)."""
         taken: list[Action] = []
         while self._ready and len(taken) < limit:
-            node = self._nodes[self._ready[0]]
-            if node.due > now:
+            entry = self._entries[self._ready[0]]
+            if entry.due > now:
                 break
             heapq.heappop(self._ready)
-            self._in_flight.add(node.action.id)
-            taken.append(node.action)
+            self._in_flight.add(entry.action.id)
+            taken.append(entry.action)
         return taken
 
     def next_due(self) -> float | None:
         """When the first ready action is due (s since start), or None if none is ready."""
-        return self._nodes[self._ready[0]].due if self._ready else None
+        return self._entries[self._ready[0]].due if self._ready else None
 
     def complete(self, ident: int) -> Action:
         """Record that a released action finished (whatever its outcome); return it."""
         if ident not in self._in_flight:
             raise KeyError(f"action {ident} is not in flight")
         self._in_flight.discard(ident)
-        node = self._nodes.pop(ident)
+        entry = self._entries.pop(ident)
         self.completed += 1
         self.max_completed_id = max(self.max_completed_id, ident)
-        action = node.action
+        action = entry.action
         if self._last_of_user.get(action.username) == ident:
             del self._last_of_user[action.username]
         if self._registration_of.get(action.username) == ident:
             del self._registration_of[action.username]
-        for dependent in node.dependents:
-            self._unblock(self._nodes[dependent])
+        for dependent in entry.dependents:
+            self._unblock(self._entries[dependent])
         self._refill()
-        if self._final is not None and len(self._nodes) == 1:
+        if self._final is not None and len(self._entries) == 1:
             final, self._final = self._final, None
             self._unblock(final)
         return action
 
-    def _unblock(self, node: _Node) -> None:
-        node.waiting -= 1
-        if node.waiting == 0:
-            heapq.heappush(self._ready, node.action.id)
+    def _unblock(self, entry: _Entry) -> None:
+        entry.waiting -= 1
+        if entry.waiting == 0:
+            heapq.heappush(self._ready, entry.action.id)
 
     def _refill(self) -> None:
-        while not self._exhausted and len(self._nodes) < self._window:
+        while not self._exhausted and len(self._entries) < self._window:
             action = next(self._source, None)
             if action is None:
                 self._exhausted = True
@@ -125,20 +127,20 @@ class Scheduler:
         action, self._held = self._held, None
         if action is None:
             return
-        if action.id in self._nodes:
+        if action.id in self._entries:
             raise ValueError(f"duplicate action id {action.id} in the scenario")
-        node = _Node(action, self._held_due)
-        self._nodes[action.id] = node
+        entry = _Entry(action, self._held_due)
+        self._entries[action.id] = entry
         for ident in self._dependencies(action):
-            self._nodes[ident].dependents.append(action.id)
-            node.waiting += 1
+            self._entries[ident].dependents.append(action.id)
+            entry.waiting += 1
         self._last_of_user[action.username] = action.id
         if action.command == REGISTER:
             self._registration_of[action.username] = action.id
-        if final and len(self._nodes) > 1:
-            node.waiting += 1  # the barrier: released when it is the only action left
-            self._final = node
-        elif node.waiting == 0:
+        if final and len(self._entries) > 1:
+            entry.waiting += 1  # the barrier: released when it is the only action left
+            self._final = entry
+        elif entry.waiting == 0:
             heapq.heappush(self._ready, action.id)
 
     def _dependencies(self, action: Action) -> set[int]:

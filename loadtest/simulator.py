@@ -10,16 +10,21 @@ from urllib.parse import quote
 
 from gevent.timeout import Timeout as GeventTimeout
 
+from minitwit import commands
+
 from .scenario import FOLLOW, REGISTER, TWEET, UNFOLLOW, Action
 
 DEFAULT_USERNAME = "simulator"
 DEFAULT_PASSWORD = "super_safe!"  # noqa: S105 - the course's public default
-DEFAULT_TIMEOUT = 0.3
+DEFAULT_TIMEOUT = commands.TIMEOUT  # the app's table of simulator commands
 
 TIMEOUT = "timeout"
 CONNECTION_ERROR = "connection error"
 LOST = "lost"  # sent by a worker that disappeared before it reported the outcome
-EXPECTED_STATUS = {REGISTER: (204, 400), TWEET: (204,), FOLLOW: (204,), UNFOLLOW: (204,)}
+EXPECTED_STATUS = {
+    name: tuple(sorted(commands.BY_NAME[name].expected))
+    for name in (REGISTER, TWEET, FOLLOW, UNFOLLOW)
+}
 # requests (which the course simulator uses) leaves these unescaped in a path
 _PATH_SAFE = "!$&'()*+,;=:@~"
 

@@ -12,11 +12,13 @@ from grafana_foundation_sdk.models.dashboard import (
     ThresholdsMode,
 )
 
+from minitwit.commands import TIMEOUT
+
 # UIDs fixed by provisioning/datasources/datasources.yml.
 PROMETHEUS = DataSourceRef(type_val="prometheus", uid="prometheus")
 LOKI = DataSourceRef(type_val="loki", uid="loki")
 JOB = 'job="minitwit"'
-SIMULATOR_TIMEOUT = 0.3
+SIMULATOR_TIMEOUT = TIMEOUT  # seconds; the app's table of simulator commands
 
 
 def prom(expr: str, legend: str = "", ref: str = "A") -> prometheus.Dataquery:
@@ -66,9 +68,14 @@ def graph(
 
 
 def timeout_graph(title: str, *queries: prometheus.Dataquery) -> timeseries.Panel:
-    """A latency graph with the simulator's 0.3 s timeout drawn as a red line."""
+    """A latency graph with the simulator's timeout drawn as a red line."""
     return (
-        graph(title, "s", *queries, description="Dashed red line: the simulator's 0.3 s timeout.")
+        graph(
+            title,
+            "s",
+            *queries,
+            description=f"Dashed red line: the simulator's {SIMULATOR_TIMEOUT:g} s timeout.",
+        )
         .thresholds(thresholds((None, "green"), (SIMULATOR_TIMEOUT, "red")))
         .thresholds_style(
             cb.GraphThresholdsStyleConfig().mode(common.GraphThresholdsStyleMode.DASHED)

@@ -8,6 +8,7 @@ from grafana_foundation_sdk.models.dashboard import VariableRefresh, VariableSor
 from .panels import (
     JOB,
     PROMETHEUS,
+    SIMULATOR_TIMEOUT,
     dashboard,
     graph,
     prom,
@@ -17,7 +18,9 @@ from .panels import (
 
 RATE = "$__rate_interval"
 SIM_BUCKETS = f"minitwit_simulator_request_duration_seconds_bucket{{{JOB}}}"
-SIM_WITHIN = f'minitwit_simulator_request_duration_seconds_bucket{{{JOB},le="0.3"}}'
+SIM_WITHIN = (
+    f'minitwit_simulator_request_duration_seconds_bucket{{{JOB},le="{SIMULATOR_TIMEOUT:g}"}}'
+)
 SIM_COUNT = f"minitwit_simulator_request_duration_seconds_count{{{JOB}}}"
 SIM_REQUESTS = f"minitwit_simulator_requests_total{{{JOB}}}"
 SIM_ERRORS = f"minitwit_simulator_errors_total{{{JOB}}}"
@@ -61,7 +64,7 @@ def simulator() -> db.Dashboard:
         .with_panel(single("Actions/s", "reqps", prom(f"sum(rate({SIM_REQUESTS}[{RATE}]))")))
         .with_panel(
             single(
-                "Share within 0.3 s",
+                f"Share within {SIMULATOR_TIMEOUT:g} s",
                 "percentunit",
                 prom(f"sum(rate({SIM_WITHIN}[{RATE}])) / sum(rate({SIM_COUNT}[{RATE}]))"),
                 steps=((None, "red"), (0.99, "green")),
@@ -91,7 +94,8 @@ def simulator() -> db.Dashboard:
                     f"sum by (command, reason) (rate({SIM_ERRORS}[{RATE}]))",
                     "{{command}} {{reason}}",
                 ),
-                description="timeout: slower than 0.3 s; status: a status the simulator rejects.",
+                description=f"timeout: slower than {SIMULATOR_TIMEOUT:g} s; status: a status the "
+                "simulator rejects.",
             )
         )
         .with_panel(timeout_graph("Latency percentiles (all commands)", *_quantiles(SIM_BUCKETS)))
