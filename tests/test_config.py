@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from minitwit import config
 
 
@@ -57,3 +59,16 @@ def test_redacted_hides_secrets_and_database_password() -> None:
     assert shown["SIMULATOR_PASSWORD"] == "***"
     assert "hunter2" not in shown["DATABASE_URL"]
     assert shown["DATABASE_URL"].endswith("@db:5432/minitwit")
+
+
+@pytest.mark.parametrize("name", ["TRUST_PROXY", "TELEMETRY_ENABLED"])
+def test_an_on_off_setting_refuses_a_value_it_does_not_know(tmp_path: Path, name: str) -> None:
+    with pytest.raises(ValueError, match=name):
+        config.from_environ({"MINITWIT_INSTANCE_PATH": str(tmp_path), name: "maybe"})
+    settings = config.from_environ({"MINITWIT_INSTANCE_PATH": str(tmp_path), name: "off"})
+    assert settings[name] is False
+
+
+def test_every_default_is_stated_once_in_defaults(tmp_path: Path) -> None:
+    settings = config.from_environ({"MINITWIT_INSTANCE_PATH": str(tmp_path)})
+    assert {key: settings[key] for key in config.DEFAULTS} == config.DEFAULTS

@@ -1,9 +1,10 @@
 """The simulator's hot statements, written out as SQL: the one place below peewee's builder.
 
-Why: peewee builds a query's SQL anew on every execution, 70-110 us per statement here,
-and a simulator action runs two to four of them (store ``latest``, look users up, write)
-in a request whose median is under 1 ms. Written out, a statement costs 4-26 us; the
-figures and the command that measures them are in docs/benchmarks.md ("Hot statements").
+Why: peewee builds a query's SQL anew on every execution. Measured with
+``python -m tests.benchmarks.bench_statements`` (SQLite, 2-core VM, 2025 run of this
+change): 70-140 us per statement through the builder, 4-28 us written out; a simulator
+tweet saves about 300 us and a follow about 430 us, in requests whose median is 0.9 ms
+(``tests.benchmarks.bench_sequential``). Everything else stays plain peewee.
 
 Each statement is valid on SQLite and PostgreSQL alike; ``{p}`` marks a parameter and
 becomes the database's own placeholder (``?`` or ``%s``). Table and column names are the

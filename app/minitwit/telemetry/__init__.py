@@ -58,14 +58,16 @@ def _loki_handlers(settings: dict[str, Any]) -> list[logging.Handler]:
 def _time_queries() -> None:
     """Observe every statement's latency with peewee's query hooks."""
     from ..db import database
-    from .metrics import DB_DURATION, statement_kind
+    from .metrics import DB_DURATION, STATEMENTS, statement_kind
 
     target: Database | None = database.obj
     if target is None or any(getattr(h, "minitwit_timer", False) for h in target.query_hooks):
         return
 
+    by_kind = {kind: DB_DURATION.labels(kind) for kind in (*STATEMENTS, "other")}
+
     def observe(event: Any) -> None:
-        DB_DURATION.labels(statement_kind(event.sql)).observe(event.duration)
+        by_kind[statement_kind(event.sql)].observe(event.duration)
 
     observe.minitwit_timer = True  # type: ignore[attr-defined]
     target.query_hooks.append(observe)
