@@ -1,8 +1,8 @@
 """The simulator's hot statements, written out as SQL: the one place below peewee's builder.
 
 Why: peewee builds a query's SQL anew on every execution. Measured with
-``python -m tests.benchmarks.bench_statements`` (SQLite, 2-core VM, 2025 run of this
-change): 70-140 us per statement through the builder, 4-28 us written out; a simulator
+``python -m tests.benchmarks.bench_statements`` (SQLite, 2-core VM, 2026-12-03, during
+this change): 70-140 us per statement through the builder, 4-28 us written out; a simulator
 tweet saves about 300 us and a follow about 430 us, in requests whose median is 0.9 ms
 (``tests.benchmarks.bench_sequential``). Everything else stays plain peewee.
 
