@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+import pty
+import select
 import signal
 import socket
 import statistics
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -14,7 +18,8 @@ import pytest
 import requests
 from click.testing import CliRunner
 
-from devtools.live import LiveServer, live_minitwit
+from devtools.live import LiveServer, live_minitwit, wait_until_ready
+from devtools.ports import free_port
 from devtools.simulator import SIMULATOR_AUTH
 from devtools.slowclients import slow_clients
 from minitwit.cli import main
@@ -126,6 +131,35 @@ def test_server_logs_are_json_lines(tmp_path: Path) -> None:
     serving = [r for r in records if r["msg"].startswith("MiniTwit is serving on")]
     assert serving and serving[0]["server"] == "granian" and serving[0]["workers"] == 2
     assert not any(line.startswith("[INFO]") for line in server.output().splitlines())
+
+
+def test_at_a_terminal_serve_speaks_plainly(tmp_path: Path) -> None:
+    """Under a real pseudo-terminal: a plain 'serving on' line and readable request lines."""
+    port = free_port()
+    leader, follower = pty.openpty()
+    env = {**os.environ, "SECRET_KEY": "k", "MINITWIT_INSTANCE_PATH": str(tmp_path / "instance")}
+    env.pop("LOG_FORMAT", None)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "minitwit", "serve", "--port", str(port)],
+        stdin=subprocess.DEVNULL, stdout=follower, stderr=follower, env=env, cwd=tmp_path,
+    )  # fmt: skip
+    os.close(follower)
+    seen = b""
+    try:
+        wait_until_ready(f"http://127.0.0.1:{port}", process)  # type: ignore[arg-type]
+        requests.get(f"http://127.0.0.1:{port}/public", timeout=5)
+        deadline = time.monotonic() + 10
+        while b"GET /public 200" not in seen and time.monotonic() < deadline:
+            if select.select([leader], [], [], 0.5)[0]:
+                seen += os.read(leader, 65536)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=20)
+        os.close(leader)
+    text = seen.decode(errors="replace")
+    assert f"MiniTwit is serving on http://127.0.0.1:{port}/ (2 workers, granian)" in text
+    assert "GET /public 200" in text
+    assert not any(line.startswith("{") for line in text.splitlines()), text[-2000:]
 
 
 @pytest.mark.parametrize("choice", ["gunicorn", "gthread"])

@@ -24,6 +24,8 @@ DEFAULTS: dict[str, Any] = {
     "METRICS_TOKEN": "",
     "LOKI_URL": "",
     "LOG_LEVEL": "INFO",
+    # auto: readable lines on a terminal, JSON otherwise; json or text to choose.
+    "LOG_FORMAT": "auto",
     "APP_ENV": "development",
     # Set by `minitwit serve` for its workers (prometheus_client's PROMETHEUS_MULTIPROC_DIR).
     "METRICS_MULTIPROC_DIR": "",
@@ -63,6 +65,7 @@ def from_environ(environ: Mapping[str, str]) -> dict[str, Any]:
         "METRICS_TOKEN": text("METRICS_TOKEN"),
         "LOKI_URL": text("LOKI_URL"),
         "LOG_LEVEL": log_level(text("LOG_LEVEL")),
+        "LOG_FORMAT": log_format(text("LOG_FORMAT")),
         "APP_ENV": text("APP_ENV"),
         "METRICS_MULTIPROC_DIR": text("METRICS_MULTIPROC_DIR", "PROMETHEUS_MULTIPROC_DIR"),
         "AVATARS": avatar_source(text("AVATARS")),
@@ -102,6 +105,15 @@ def seconds(name: str, environ: Mapping[str, str], low: float) -> float:
 
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+LOG_FORMATS = ("auto", "json", "text")
+
+
+def log_format(value: str) -> str:
+    """Validate the LOG_FORMAT setting (``auto``, ``json`` or ``text``)."""
+    chosen = value.strip().lower() or str(DEFAULTS["LOG_FORMAT"])
+    if chosen not in LOG_FORMATS:
+        raise ValueError(f"LOG_FORMAT must be one of {', '.join(LOG_FORMATS)}, not {value!r}")
+    return chosen
 
 
 def log_level(value: str) -> str:

@@ -6,6 +6,7 @@ push API (tests/observability/loki_receiver.py), and against a socket that never
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import time
@@ -17,6 +18,7 @@ from flask import Flask
 from prometheus_client import REGISTRY
 
 from minitwit import create_app
+from minitwit.telemetry import logs
 from minitwit.telemetry.loki import LokiShipper
 
 from .loki_receiver import loki_receiver, silent_receiver
@@ -175,3 +177,23 @@ def test_a_full_queue_drops_lines_and_counts_them() -> None:
             logger.removeHandler(shipper)
             shipper.close()
     assert dropped() - before > 1000  # bounded: a 5-line queue cannot hold 2,000 lines
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_log_format_auto_is_text_at_a_terminal_and_json_elsewhere() -> None:
+    assert isinstance(logs.formatter_for("auto", _Terminal()), logs.TextFormatter)
+    assert isinstance(logs.formatter_for("auto", io.StringIO()), logs.JsonFormatter)
+    assert isinstance(logs.formatter_for("json", _Terminal()), logs.JsonFormatter)
+    assert isinstance(logs.formatter_for("text", io.StringIO()), logs.TextFormatter)
+
+
+def test_a_request_line_reads_plainly_in_text() -> None:
+    record = logging.LogRecord("minitwit", logging.INFO, "", 0, "request", None, None)
+    record.fields = {"method": "POST", "path": "/msgs/a", "status": 204, "duration_ms": 1.5}
+    record.fields |= {"command": "tweet", "latest": 7, "request_id": "abc"}
+    line = logs.TextFormatter().format(record)
+    assert line.endswith("INFO    POST /msgs/a 204 1.5 ms command=tweet latest=7")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -56,12 +57,19 @@ def prepare_metrics_dir() -> str:
     return str(folder)
 
 
+def readable_logs() -> bool:
+    """Whether the server's own lines are for a person (LOG_FORMAT, or auto at a terminal)."""
+    chosen = config.log_format(os.environ.get("LOG_FORMAT", ""))
+    return chosen == "text" or (chosen == "auto" and sys.stdout.isatty())
+
+
 def json_logconfig(*loggers: str) -> dict[str, Any]:
-    """A logging dictConfig sending ``loggers`` to stdout as JSON lines, like the app's."""
+    """A logging dictConfig sending ``loggers`` to stdout in the app's format (JSON or text)."""
+    formatter = "TextFormatter" if readable_logs() else "JsonFormatter"
     return {
         "version": 1,
         "disable_existing_loggers": False,
-        "formatters": {"json": {"()": "minitwit.telemetry.logs.JsonFormatter"}},
+        "formatters": {"json": {"()": f"minitwit.telemetry.logs.{formatter}"}},
         "handlers": {
             "console": {"class": "minitwit.telemetry.logs.StdoutHandler", "formatter": "json"}
         },
@@ -78,6 +86,9 @@ def announce(host: str, port: int, workers: int, server: str) -> None:
     now = time.time()
     stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(now)) + f".{int(now % 1 * 1000):03d}Z"
     message = f"MiniTwit is serving on {url} ({workers} workers, {server})"
+    if readable_logs():
+        print(message, flush=True)
+        return
     entry = {"ts": stamp, "level": "info", "logger": "minitwit.server", "msg": message}
     fields = {"url": url, "workers": workers, "server": server}
     print(json.dumps(entry | fields), flush=True)

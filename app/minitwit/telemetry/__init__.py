@@ -30,7 +30,9 @@ def init_app(app: Flask) -> None:
 
     from . import hooks, metrics
 
-    logger = configure(app.config["LOG_LEVEL"], _loki_handlers(app.config))
+    logger = configure(
+        app.config["LOG_LEVEL"], _loki_handlers(app.config), app.config["LOG_FORMAT"]
+    )
     metrics.initialise()
     hooks.init_app(app, logger)
     _time_queries()

@@ -1,4 +1,5 @@
-"""JSON logs: one object per line on stdout, with the request id of the request being served."""
+"""Logs on stdout with the request id of the request being served: one JSON object per line,
+or readable lines for a person at a terminal (LOG_FORMAT=auto picks by whether stdout is one)."""
 
 from __future__ import annotations
 
@@ -42,6 +43,40 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, default=str, ensure_ascii=False)
 
 
+class TextFormatter(logging.Formatter):
+    """Render a record for a person: time, level, message, then the extras as key=value."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        stamp = time.strftime("%H:%M:%S", time.localtime(record.created))
+        fields = record.__dict__.get("fields")
+        if isinstance(fields, dict):  # the request line: "GET /public 200 3.1 ms"
+            message = (
+                " ".join(str(fields.get(key, "")) for key in ("method", "path", "status"))
+                + f" {fields.get('duration_ms', '?')} ms"
+            )
+            extras = {k: v for k, v in fields.items() if k in ("command", "latest")}
+        else:
+            message = record.getMessage()
+            extras = {
+                key: value
+                for key, value in vars(record).items()
+                if key not in _STANDARD and not key.startswith("_") and key != "config"
+            }
+        text = f"{stamp} {record.levelname:<7} {message}"
+        text += "".join(f" {key}={value}" for key, value in extras.items())
+        if record.exc_info:
+            text += "\n" + self.formatException(record.exc_info)
+        return text
+
+
+def formatter_for(log_format: str, stream: TextIO | None = None) -> logging.Formatter:
+    """The formatter LOG_FORMAT asks for; ``auto`` is text on a terminal, JSON elsewhere."""
+    if log_format == "auto":
+        target = stream or sys.stdout
+        log_format = "text" if target.isatty() else "json"
+    return TextFormatter() if log_format == "text" else JsonFormatter()
+
+
 def _timestamp(created: float) -> str:
     """ISO 8601 UTC with milliseconds."""
     second = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(created))
@@ -76,23 +111,25 @@ class StdoutHandler(logging.StreamHandler):  # type: ignore[type-arg]
         pass
 
 
-def json_handler() -> logging.Handler:
-    """A stdout handler with the JSON formatter and the request-id filter."""
+def json_handler(log_format: str = "json") -> logging.Handler:
+    """A stdout handler with the request-id filter, formatting as ``log_format`` says."""
     handler = StdoutHandler()
-    handler.setFormatter(JsonFormatter())
+    handler.setFormatter(formatter_for(log_format))
     handler.addFilter(RequestContext())
     return handler
 
 
-def configure(level: str, extra_handlers: list[logging.Handler] | None = None) -> logging.Logger:
-    """Make the ``minitwit`` logger emit JSON to stdout (and extra handlers); idempotent."""
+def configure(
+    level: str, extra_handlers: list[logging.Handler] | None = None, log_format: str = "json"
+) -> logging.Logger:
+    """Make the ``minitwit`` logger write to stdout (and extra handlers); idempotent."""
     logger = logging.getLogger(LOGGER_NAME)
     logger.setLevel(level)
     logger.propagate = False
     for handler in list(logger.handlers):
         if getattr(handler, "minitwit_owned", False):
             logger.removeHandler(handler)  # the Loki shipper's owner closes it
-    for handler in [json_handler(), *(extra_handlers or [])]:
+    for handler in [json_handler(log_format), *(extra_handlers or [])]:
         handler.minitwit_owned = True  # type: ignore[attr-defined]
         if not any(isinstance(f, RequestContext) for f in handler.filters):
             handler.addFilter(RequestContext())
