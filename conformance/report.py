@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import xml.etree.ElementTree as ET  # nosec B405 - we only write XML
 from pathlib import Path
 from typing import Any
 
-from devtools.report import current_commit, render
+from devtools.report import write_page
 from devtools.verdict import Verdict
 
 from .clause import GROUPS
 from .runner import Result
 
 TEMPLATES = Path(__file__).with_name("templates")
-ROOT = Path(__file__).resolve().parent.parent
 TITLES = {
     "data": "Data",
     "web": "Web pages",
@@ -63,12 +61,11 @@ def write(out: Path, results: list[Result], verdict: Verdict, data: dict[str, An
     (out / "summary.json").write_text(json.dumps(data, indent=2) + "\n")
     (out / "junit.xml").write_text(junit(results, float(data.get("seconds", 0))))
     grouped = [(g, [r for r in results if r.group == g]) for g in GROUPS]
-    page = render(
+    return write_page(
+        out,
         TEMPLATES,
         "conformance.html",
         title="MiniTwit conformance",
-        generated=f"Generated {dt.datetime.now(dt.UTC).isoformat(timespec='seconds')}",
-        commit=current_commit(ROOT),
         scope_note=f"target {data['target']}; the HTTP contract of docs/contract.md",
         verdict=verdict,
         summary=data,
@@ -81,6 +78,3 @@ def write(out: Path, results: list[Result], verdict: Verdict, data: dict[str, An
         groups=[(group, chosen) for group, chosen in grouped if chosen],
         titles=TITLES,
     )
-    target = out / "index.html"
-    target.write_text(page)
-    return target

@@ -7,13 +7,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from devtools.report import current_commit, render
+from devtools.report import write_page
 from devtools.verdict import Verdict
 
 from .drill import DrillResult
 
 TEMPLATES = Path(__file__).with_name("templates")
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def overall(results: list[DrillResult], strict: bool = False) -> Verdict:
@@ -82,15 +81,13 @@ def write(
     verdict = overall(results, strict)
     data = summary(results, selected, verdict)
     (out / "summary.json").write_text(json.dumps(data, indent=2, default=str) + "\n")
-    page = render(
+    write_page(
+        out,
         TEMPLATES,
         "faults.html",
         title="MiniTwit fault drills",
-        generated=f"Generated {data['generated']}",
-        commit=current_commit(ROOT),
         scope_note=f"{len(data['scope']['ran'])} of {len(results)} drills ran",
         verdict=verdict,
         drills=results,
     )
-    (out / "index.html").write_text(page)
     return verdict

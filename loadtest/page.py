@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from devtools.report import current_commit, render
+from devtools import report
 from devtools.verdict import Verdict
 
 TEMPLATES = Path(__file__).with_name("templates")
-ROOT = Path(__file__).resolve().parent.parent
 PLOTS = (
     ("throughput.png", "Requests and failures per second"),
     ("latency.png", "Response time percentiles per interval, with the SLO's p95 limit"),
@@ -26,12 +24,11 @@ def write_page(directory: Path, summary: dict[str, Any], verdict: Verdict) -> Pa
     """Render the load report next to summary.json and the plots; return its path."""
     replay = summary.get("replay")
     sent = (replay or {}).get("sent_by_command", {})
-    page = render(
+    return report.write_page(
+        directory,
         TEMPLATES,
         "load.html",
         title="MiniTwit load test",
-        generated=f"Generated {dt.datetime.now(dt.UTC).isoformat(timespec='seconds')}",
-        commit=current_commit(ROOT),
         scope_note=f"target {summary.get('host')}",
         verdict=verdict,
         summary=summary,
@@ -39,6 +36,3 @@ def write_page(directory: Path, summary: dict[str, Any], verdict: Verdict) -> Pa
         commands=sorted(sent.items()),
         plots=[(name, caption) for name, caption in PLOTS if (directory / name).exists()],
     )
-    target = directory / "index.html"
-    target.write_text(page)
-    return target

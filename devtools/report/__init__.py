@@ -6,6 +6,7 @@ Each pipeline keeps its templates next to its code and extends ``layout.html`` f
 
 from __future__ import annotations
 
+import datetime as dt
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ from typing import Any
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
 
 SHELL = Path(__file__).with_name("templates")
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def render(template_dir: Path, name: str, **context: Any) -> str:
@@ -26,6 +28,24 @@ def render(template_dir: Path, name: str, **context: Any) -> str:
         keep_trailing_newline=True,
     )
     return environment.get_template(name).render(**context)
+
+
+def write_page(
+    out: Path, templates: Path, name: str, title: str, scope_note: str, **context: Any
+) -> Path:
+    """Render a pipeline's page (stamped with the time and commit) as ``out/index.html``."""
+    page = render(
+        templates,
+        name,
+        title=title,
+        generated=f"Generated {dt.datetime.now(dt.UTC).isoformat(timespec='seconds')}",
+        commit=current_commit(ROOT),
+        scope_note=scope_note,
+        **context,
+    )
+    target = out / "index.html"
+    target.write_text(page)
+    return target
 
 
 def current_commit(root: Path) -> str:

@@ -13,6 +13,8 @@ import pytest
 from analysis import gate as quality_gate
 from analysis import report_html as quality_page
 from analysis import summary as quality_summary
+from conformance.cli import main as conformance_main
+from faults.cli import main as faults_main
 from loadtest.page import write_page as write_load_page
 from loadtest.report import Sample, plot
 from loadtest.slo import Thresholds, judge
@@ -22,6 +24,7 @@ from security.gate import decide
 from security.risks import AcceptedRisk
 
 from ..analysis.test_report import PKG, sample
+from ..faults.test_report import failing, passing, registry, skipping
 from .browser import REPORTS, VIEWPORTS, describe, serious_violations
 
 TODAY = dt.date(2026, 12, 3)
@@ -103,10 +106,25 @@ def quality_run(out: Path) -> Path:
     return target
 
 
+def faults_run(out: Path) -> Path:
+    """One drill that held, one that failed, one skipped (stand-in drills, no servers)."""
+    entries = [("good", passing), ("bad", failing), ("skipped", skipping)]
+    faults_main(["--out", str(out)], registry(*entries))
+    return out / "index.html"
+
+
+def conformance_run(out: Path) -> Path:
+    """The contract run against a fresh MiniTwit (SQLite), as `nox -s conformance` does."""
+    assert conformance_main(["--out", str(out)]) == 0
+    return out / "index.html"
+
+
 REPORT_BUILDERS: dict[str, tuple[Callable[[Path], Path], str]] = {
     "security": (security_offline, "PASS, LIMITED"),
     "load": (load_run, "PASS"),
     "quality": (quality_run, "FAIL"),
+    "faults": (faults_run, "FAIL"),
+    "conformance": (conformance_run, "PASS"),
 }
 
 
