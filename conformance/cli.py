@@ -8,19 +8,16 @@ Exit codes: 0 every judged clause holds (possibly "PASS, limited"), 1 a clause i
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 import time
-from contextlib import ExitStack
 from pathlib import Path
 
 import requests
 
-from devtools.live import live_minitwit
-from devtools.postgres import PostgresUnavailable, start_postgres
-from devtools.simulator import PASSWORD, USERNAME, basic_auth
-from devtools.target import ALLOW_ENV, ALLOW_FLAG, TargetRefused, check_target
+from devtools.live import fresh_minitwit
+from devtools.postgres import PostgresUnavailable
+from devtools.simulator import basic_auth
+from devtools.target import TargetRefused, add_target_options, check_target
 
 from . import report, runner
 from .checks import OUT_OF_SCOPE, ordered
@@ -31,7 +28,7 @@ from .client import Budget, Client
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m conformance", description=__doc__)
     where = parser.add_mutually_exclusive_group()
-    where.add_argument("--target", default="", help="base URL of a running MiniTwit")
+    add_target_options(parser, "base URL of a running MiniTwit", where)
     where.add_argument("--postgres", action="store_true", help="fresh MiniTwit on PostgreSQL")
     parser.add_argument(
         "--only", default="", help=f"comma-separated groups of {', '.join(GROUPS)} (default: all)"
@@ -40,14 +37,6 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         "--allow-dirty",
         action="store_true",
         help="the target already has data: unique names, judge only what this run created",
-    )
-    parser.add_argument("--sim-username", default=USERNAME, help="simulator API user")
-    parser.add_argument("--sim-password", default=PASSWORD, help="simulator API password")
-    parser.add_argument(
-        ALLOW_FLAG,
-        dest="i_own_it",
-        action="store_true",
-        help=f"allow a non-loopback target (or {ALLOW_ENV}=1)",
     )
     parser.add_argument("--max-requests", type=int, default=2000, help="bound (default 2000)")
     parser.add_argument("--max-seconds", type=float, default=300, help="bound (default 300)")
@@ -136,22 +125,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     if target:
         return judge(args, target, chosen, "")
-    with ExitStack() as stack:
-        folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="minitwit-conf-")))
-        database, url = "SQLite", f"sqlite:///{folder / 'conformance.sqlite'}"
-        if args.postgres:
-            try:
-                postgres = start_postgres()
-            except PostgresUnavailable as exc:
-                print(f"--postgres: {exc}", file=sys.stderr)
-                return 2
-            stack.callback(postgres.stop)
-            database, url = "PostgreSQL", postgres.create_database("minitwit_conformance")
-        env = {
-            "DATABASE_URL": url,
-            "SECRET_KEY": os.environ.get("SECRET_KEY", "conformance-only"),
-            "SIMULATOR_USERNAME": args.sim_username,
-            "SIMULATOR_PASSWORD": args.sim_password,
-        }
-        server = stack.enter_context(live_minitwit(folder, env, args.workers))
-        return judge(args, server.url, chosen, f"MiniTwit from this checkout on {database}")
+    credentials = {"SIMULATOR_USERNAME": args.sim_username, "SIMULATOR_PASSWORD": args.sim_password}
+    try:
+        with fresh_minitwit(
+            "minitwit-conformance-", args.postgres, workers=args.workers, env=credentials
+        ) as (server, database):
+            return judge(args, server.url, chosen, f"MiniTwit from this checkout on {database}")
+    except PostgresUnavailable as exc:
+        print(f"--postgres: {exc}", file=sys.stderr)
+        return 2

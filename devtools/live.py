@@ -6,15 +6,17 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.error import URLError
 from urllib.request import urlopen
 
 from .ports import free_port
+from .postgres import start_postgres
 
 
 @dataclass
@@ -145,3 +147,33 @@ def gunicorn_app(
     """Serve ``module:app`` with gunicorn (sync workers) until the block ends."""
     with wsgi_app(target, workdir, "gunicorn", workers, env, cwd) as server:
         yield server
+
+
+@contextmanager
+def fresh_minitwit(
+    prefix: str,
+    postgres: bool = False,
+    database_url: str = "",
+    workers: int = 2,
+    env: Mapping[str, str] | None = None,
+) -> Iterator[tuple[LiveServer, str]]:
+    """A new MiniTwit for one run of a tool, and the name of its database kind.
+
+    A new SQLite file in a temporary folder by default, ``database_url`` when given, or a
+    throwaway PostgreSQL (``postgres=True``; raises PostgresUnavailable without the binaries).
+    Everything is stopped and removed when the block ends.
+    """
+    with ExitStack() as stack:
+        folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix=prefix)))
+        kind, url = "SQLite", database_url or f"sqlite:///{folder / 'minitwit.sqlite'}"
+        if database_url:
+            kind = "PostgreSQL" if database_url.startswith("postgres") else "SQLite"
+        if postgres:
+            server = start_postgres()
+            stack.callback(server.stop)
+            kind, url = "PostgreSQL", server.create_database("minitwit")
+        settings = {"SECRET_KEY": os.environ.get("SECRET_KEY", f"{prefix}only"), **(env or {})}
+        live = stack.enter_context(
+            live_minitwit(folder, {**settings, "DATABASE_URL": url}, workers)
+        )
+        yield live, kind

@@ -8,9 +8,12 @@ they are an attack, so a target that is not this machine is refused unless the o
 
 from __future__ import annotations
 
+import argparse
 import ipaddress
 import os
 from urllib.parse import urlsplit
+
+from .simulator import PASSWORD, USERNAME
 
 ALLOW_FLAG = "--i-own-this-target"
 ALLOW_ENV = "MINITWIT_I_OWN_THIS_TARGET"
@@ -50,3 +53,22 @@ def check_target(url: str, i_own_it: bool = False, environ: dict[str, str] | Non
             f"add {ALLOW_FLAG} (or set {ALLOW_ENV}=1)."
         )
     return url.strip().rstrip("/")
+
+
+def add_target_options(
+    parser: argparse.ArgumentParser,
+    target_help: str,
+    group: argparse._MutuallyExclusiveGroup | None = None,
+    credentials: bool = True,
+) -> None:
+    """``--target``, its guard and the simulator's credentials, as every live tool takes them."""
+    (group or parser).add_argument("--target", default="", help=target_help)
+    parser.add_argument(
+        ALLOW_FLAG,
+        dest="i_own_it",
+        action="store_true",
+        help=f"allow a --target that is not loopback (or {ALLOW_ENV}=1)",
+    )
+    if credentials:
+        parser.add_argument("--sim-username", default=USERNAME, help="simulator API user")
+        parser.add_argument("--sim-password", default=PASSWORD, help="simulator API password")

@@ -19,17 +19,15 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import os
 import secrets
 import subprocess
 import sys
 import tempfile
-from contextlib import ExitStack
 from pathlib import Path
 
-from devtools.live import live_minitwit
-from devtools.postgres import PostgresUnavailable, start_postgres
-from devtools.target import ALLOW_ENV, ALLOW_FLAG, TargetRefused, check_target
+from devtools.live import fresh_minitwit
+from devtools.postgres import PostgresUnavailable
+from devtools.target import TargetRefused, add_target_options, check_target
 
 from .generate import generate
 from .scenario import Action, format_action
@@ -48,14 +46,8 @@ def parse_args(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
     database.add_argument(
         "--postgres", action="store_true", help="a throwaway PostgreSQL (installed binaries)"
     )
-    database.add_argument("--target", default="", help="replay against this running server")
+    add_target_options(parser, "replay against this running server", database, credentials=False)
     parser.add_argument("--workers", type=int, default=2, help="server workers (default 2)")
-    parser.add_argument(
-        ALLOW_FLAG,
-        dest="i_own_it",
-        action="store_true",
-        help=f"allow a --target that is not loopback (or {ALLOW_ENV}=1)",
-    )
     parser.add_argument(
         "--max-seconds",
         type=int,
@@ -171,27 +163,20 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.target:
         return against_target(args, locust_args)
-    with ExitStack() as stack:
-        folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="minitwit-load-")))
-        database_url = args.database_url or f"sqlite:///{folder / 'load.sqlite'}"
-        if args.postgres:
-            try:
-                postgres = start_postgres()
-            except PostgresUnavailable as exc:
-                print(f"--postgres: {exc}", file=sys.stderr)
-                return 2
-            stack.callback(postgres.stop)
-            database_url = postgres.create_database("minitwit_load")
-        env = {"SECRET_KEY": os.environ.get("SECRET_KEY", "load-test-only")}
-        server = stack.enter_context(
-            live_minitwit(folder, {**env, "DATABASE_URL": database_url}, args.workers)
-        )
-        database = "PostgreSQL" if args.postgres or args.database_url else "SQLite"
-        print(
-            f"MiniTwit ({args.workers} workers, {database}) at {server.url}; replaying with Locust",
-            flush=True,
-        )
-        return replay(server.url, locust_args)
+    try:
+        with fresh_minitwit("minitwit-load-", args.postgres, args.database_url, args.workers) as (
+            server,
+            database,
+        ):
+            print(
+                f"MiniTwit ({args.workers} workers, {database}) at {server.url}; "
+                "replaying with Locust",
+                flush=True,
+            )
+            return replay(server.url, locust_args)
+    except PostgresUnavailable as exc:
+        print(f"--postgres: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -10,7 +10,16 @@ from typing import Any
 from .context import Context, run_command
 from .findings import FAILED, RAN, Finding, ToolRun, normalise_severity
 
-TARGETS = ("app", "security", "loadtest", "analysis", "deploy", "faults", "conformance", "noxfile.py")
+TARGETS = (
+    "app",
+    "security",
+    "loadtest",
+    "analysis",
+    "deploy",
+    "faults",
+    "conformance",
+    "noxfile.py",
+)
 
 
 def parse(report: dict[str, Any], root: Path | None = None) -> list[Finding]:

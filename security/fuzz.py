@@ -13,8 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from devtools.simulator import PASSWORD, USERNAME
-from devtools.target import ALLOW_ENV, ALLOW_FLAG, TargetRefused, check_target
+from devtools.target import TargetRefused, add_target_options, check_target
 
 from . import api_fuzz
 from .context import Target, run_command
@@ -32,10 +31,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     )
     parser.add_argument("--max-examples", type=int, default=200)
     parser.add_argument("--max-time", type=int, default=480, help="seconds for the whole run")
-    parser.add_argument("--target", default="", help="fuzz this running server instead")
-    parser.add_argument(ALLOW_FLAG, dest="i_own_it", action="store_true", help=f"or {ALLOW_ENV}=1")
-    parser.add_argument("--sim-username", default=USERNAME, help="simulator API user (--target)")
-    parser.add_argument("--sim-password", default=PASSWORD, help="simulator API password")
+    add_target_options(parser, "fuzz this running server instead")
     return parser.parse_args(argv)
 
 

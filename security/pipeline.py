@@ -17,8 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from devtools.report import current_commit
-from devtools.simulator import PASSWORD, USERNAME
-from devtools.target import ALLOW_ENV, ALLOW_FLAG, TargetRefused, check_target
+from devtools.target import TargetRefused, add_target_options, check_target
 
 from . import api_fuzz, audit, bandit, report, wapiti, zap
 from .context import Context, Target
@@ -63,10 +62,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         default=None,
         help="judge accepted-risk expiry as of this date (YYYY-MM-DD)",
     )
-    parser.add_argument("--target", default="", help="scan this running server (live tools)")
-    parser.add_argument(ALLOW_FLAG, dest="i_own_it", action="store_true", help=f"or {ALLOW_ENV}=1")
-    parser.add_argument("--sim-username", default=USERNAME, help="simulator API user (--target)")
-    parser.add_argument("--sim-password", default=PASSWORD, help="simulator API password")
+    add_target_options(parser, "scan this running server (live tools)")
     return parser.parse_args(argv)
 
 

@@ -24,9 +24,9 @@ from minitwit.db import connect, database
 from minitwit.models import MODELS
 
 
-@pytest.fixture(scope="session")
-def postgres_server() -> Iterator[PostgresServer]:
-    """A throwaway PostgreSQL server for the whole test session."""
+def throwaway_postgres() -> Iterator[PostgresServer]:
+    """A throwaway PostgreSQL for a fixture to yield from: skipped without the binaries,
+    failed instead when ``MINITWIT_REQUIRE_POSTGRES=1``; stopped and removed afterwards."""
     try:
         server = start_postgres()
     except PostgresUnavailable as exc:
@@ -35,6 +35,12 @@ def postgres_server() -> Iterator[PostgresServer]:
         pytest.skip(str(exc))
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """A throwaway PostgreSQL server for the whole test session."""
+    yield from throwaway_postgres()
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import os
 import socket
 import sqlite3
 import statistics
@@ -28,12 +27,12 @@ from prometheus_client import REGISTRY
 from werkzeug.test import TestResponse
 
 from devtools.live import live_minitwit
-from devtools.postgres import PostgresServer, PostgresUnavailable, start_postgres
+from devtools.postgres import PostgresServer
 from minitwit import config, create_app, migrations
 from minitwit.db import connect, database
 from minitwit.errors import RETRY_AFTER_SECONDS, UNAVAILABLE
 
-from .conftest import SIMULATOR_AUTH
+from .conftest import SIMULATOR_AUTH, throwaway_postgres
 from .test_openapi import check
 
 SIMULATOR_BUDGET = 0.3  # seconds the course's simulator waits for an answer
@@ -44,14 +43,7 @@ _names = itertools.count()
 @pytest.fixture(scope="module")
 def own_postgres() -> Iterator[PostgresServer]:
     """A throwaway PostgreSQL server that only this module stops and restarts."""
-    try:
-        server = start_postgres()
-    except PostgresUnavailable as exc:
-        if os.environ.get("MINITWIT_REQUIRE_POSTGRES") == "1":
-            pytest.fail(f"PostgreSQL is required here: {exc}")
-        pytest.skip(str(exc))
-    yield server
-    server.stop()
+    yield from throwaway_postgres()
 
 
 @contextmanager
