@@ -4,35 +4,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import sys
 from pathlib import Path
+
+from devtools.report import current_commit
 
 from . import gate, report_html, report_md, runners, summary
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def commit_of(root: Path) -> str:
-    """The checked-out commit (with ``+dirty`` when the tree has changes), or ``unknown``."""
-    try:
-        head = subprocess.run(
-            ["git", "rev-parse", "--short=12", "HEAD"],  # noqa: S607
-            cwd=root,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"],  # noqa: S607
-            cwd=root,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-    return f"{head}+dirty" if dirty else head
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -52,7 +31,7 @@ def main(argv: list[str] | None = None) -> int:
     out: Path = args.out
     results = runners.collect(ROOT, out, args.pytest_args, args.coverage_json)
     figures = summary.summarise(results)
-    commit = commit_of(ROOT)
+    commit = current_commit(ROOT, mark_dirty=True)
     baseline = gate.load_baseline(args.baseline)
     verdict = gate.evaluate(figures, baseline)
     table = summary.modules(results, runners.PACKAGE)

@@ -48,17 +48,22 @@ def write_page(
     return target
 
 
-def current_commit(root: Path) -> str:
-    """The checked-out commit (short), or ``unknown`` outside a git checkout."""
+def _git(root: Path, *args: str) -> str | None:
+    """What ``git ARGS`` prints in ``root`` (stripped), or None when git cannot tell."""
     try:
         done = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=False,
+            ["git", *args], cwd=root, capture_output=True, text=True, timeout=10, check=False
         )
     except OSError:
+        return None
+    return done.stdout.strip() if done.returncode == 0 else None
+
+
+def current_commit(root: Path, mark_dirty: bool = False) -> str:
+    """The checked-out commit (short; ``+dirty`` when asked and tracked files changed)."""
+    head = _git(root, "rev-parse", "--short=12", "HEAD")
+    if not head:
         return "unknown"
-    return done.stdout.strip() or "unknown"
+    if mark_dirty and _git(root, "status", "--porcelain", "--untracked-files=no"):
+        return f"{head}+dirty"
+    return head
