@@ -129,7 +129,7 @@ def rolling_restart(context: Context) -> DrillResult:
         with traffic.running():
             start = _idle(traffic, pre)
             context.say(result.name, f"rolling restart of {len(running.replicas)} replicas")
-            running.rolling_restart(pause=0.5 if context.quick else 1.0)
+            running.rolling_restart()  # pauses past nginx's fail_timeout (docs/cluster.md)
             end = traffic.now()
             context.say(result.name, f"rolling restart done at t={end:.1f} s")
             _idle(traffic, post)
