@@ -1,5 +1,6 @@
 # MiniTwit under granian (`minitwit serve`: migrate, then 2 workers; docs/servers.md).
 # SIGTERM drains in-flight requests for up to 10 s: give the container a longer stop grace.
+# The health check is liveness (/healthz): a database outage must not get replicas restarted.
 FROM python:3.11.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -18,6 +19,6 @@ RUN pip install . \
 USER minitwit
 EXPOSE 5000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
-    CMD ["python", "-c", "import sys, urllib.request; sys.exit(urllib.request.urlopen('http://127.0.0.1:5000/readyz', timeout=2).status != 200)"]
+    CMD ["python", "-c", "import sys, urllib.request; sys.exit(urllib.request.urlopen('http://127.0.0.1:5000/healthz', timeout=2).status != 200)"]
 STOPSIGNAL SIGTERM
 CMD ["minitwit", "serve", "--host", "0.0.0.0", "--port", "5000", "--workers", "2", "--server", "granian"]

@@ -45,6 +45,7 @@ class Replica:
     env: dict[str, str]
     cwd: Path
     log: Path
+    serve_args: tuple[str, ...] = ()
     process: processes.Process | None = None
 
     @property
@@ -68,6 +69,7 @@ class Replica:
             raise RuntimeError(f"{self.name} is already running (pid {self.pid})")
         command = [sys.executable, "-m", "minitwit", "serve", "--host", "127.0.0.1"]
         command += ["--port", str(self.port), "--workers", str(self.workers)]
+        command += list(self.serve_args)
         with self.log.open("ab") as sink:
             self.process = subprocess.Popen(  # noqa: S603 - our own CLI
                 command,
@@ -216,7 +218,9 @@ def _replica(
     instance = workdir / name
     instance.mkdir(exist_ok=True)
     env = {**shared, "MINITWIT_INSTANCE_PATH": str(instance)}
-    return Replica(name, free_port(), workers, env, workdir, logs / f"{name}.log")
+    # nginx buffers request bodies: no threads need to wait for slow ones (docs/servers.md).
+    behind_nginx = ("--slow-body-slots", "0")
+    return Replica(name, free_port(), workers, env, workdir, logs / f"{name}.log", behind_nginx)
 
 
 def _migrate(env: Mapping[str, str], workdir: Path, logs: Path) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -48,18 +48,22 @@ def slow_clients(
     body: bool = False,
     limit: float = 120,
     length: int = 1_000_000,
+    headers: Mapping[str, str] | None = None,
 ) -> Iterator[SlowClients]:
     """Hold ``count`` connections to ``url`` that send headers (or a body) a line per interval.
 
     ``body=True`` sends complete headers announcing a body of ``length`` bytes (1 MB: over
     MiniTwit's limit; 1 KB: accepted, so the app waits to read it), then a byte per interval.
-    The connections close when the block ends, or after ``limit`` seconds at the latest.
+    ``headers`` are sent too (the simulator's credentials make the app read the body instead
+    of refusing it with 403). The connections close when the block ends, or after ``limit``
+    seconds at the latest.
     """
     parts = urlsplit(url)
     host, port = parts.hostname or "", parts.port or 80
     if host not in LOOPBACK:
         raise ValueError(f"slow clients only target loopback, not {host!r}")
     head = f"POST /msgs/slowloris HTTP/1.1\r\nHost: {host}\r\n"
+    head += "".join(f"{name}: {value}\r\n" for name, value in (headers or {}).items())
     if body:
         head += f"Content-Type: application/json\r\nContent-Length: {length}\r\n\r\n"
     state, stop = SlowClients(), threading.Event()

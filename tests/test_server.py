@@ -57,6 +57,32 @@ def test_fifty_slow_clients_do_not_starve_normal_ones(tmp_path: Path) -> None:
         assert slow.opened == 50
 
 
+def test_slowly_sent_bodies_do_not_starve_normal_clients(tmp_path: Path) -> None:
+    """60 clients with the simulator's credentials trickle a body the app must read: before
+    server/bodies.py, two of them stopped a 2-worker serve (granian has no body timeout)."""
+    with live_minitwit(tmp_path, {"SECRET_KEY": "k"}, workers=2) as server:
+        registered = {"username": "slowloris", "email": "s@example.com", "pwd": "pw"}
+        assert requests.post(server.url + "/register", json=registered, timeout=5).ok
+        with slow_clients(
+            server.url, 60, 0.5, body=True, length=30, headers=SIMULATOR_AUTH, limit=30
+        ) as slow:
+            time.sleep(0.5)
+            took = []
+            for number in range(50):
+                start = time.perf_counter()
+                response = requests.post(
+                    server.url + "/msgs/slowloris",
+                    json={"content": f"normal {number}"},
+                    headers=SIMULATOR_AUTH,
+                    timeout=5,
+                )
+                took.append(time.perf_counter() - start)
+                assert response.status_code == 204
+        print(f"normal posts beside 60 slow bodies: max {max(took) * 1000:.1f} ms")
+        assert max(took) < NORMAL_REQUEST_BOUND
+        assert slow.opened == 60 and slow.dropped == 0
+
+
 def start_registration(port: int, username: str) -> tuple[socket.socket, bytes]:
     """Send a simulator registration's headers and the first bytes of its body; return the rest."""
     body = json.dumps({"username": username, "email": f"{username}@example.com", "pwd": "pw"})

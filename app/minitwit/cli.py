@@ -11,7 +11,7 @@ from peewee import Database
 
 from . import config, migrations
 from .db import connect
-from .server import DEFAULT_SERVER, SERVERS, run
+from .server import DEFAULT_SERVER, SERVERS, SLOW_BODY_SLOTS, run
 
 
 @click.group()
@@ -65,7 +65,17 @@ def migrate() -> None:
     type=click.IntRange(1, 64),
     help="Python threads per worker (granian, gthread); default: granian 1, gthread 4.",
 )
-def serve(host: str, port: int, workers: int, server: str, threads: int | None) -> None:
+@click.option(
+    "--slow-body-slots",
+    type=click.IntRange(0, 1024),
+    default=SLOW_BODY_SLOTS,
+    show_default=True,
+    help="granian: requests per worker that may wait for a slowly sent body without holding up "
+    "the others; 0 behind a proxy that buffers bodies (nginx), for more throughput.",
+)
+def serve(
+    host: str, port: int, workers: int, server: str, threads: int | None, slow_body_slots: int
+) -> None:
     """Migrate, then serve MiniTwit until SIGTERM or SIGINT."""
     if server == "gunicorn" and threads not in {None, 1}:
         raise click.BadParameter(
@@ -73,7 +83,7 @@ def serve(host: str, port: int, workers: int, server: str, threads: int | None) 
             param_hint="--threads; use --server gthread",
         )
     _migrate()
-    sys.exit(run(server, host, port, workers, threads))
+    sys.exit(run(server, host, port, workers, threads, slow_body_slots))
 
 
 @main.command()

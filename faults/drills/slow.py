@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from contextlib import ExitStack
 
+from devtools.simulator import SIMULATOR_AUTH
 from devtools.slowclients import slow_clients
 from faults.drill import Context, DrillResult, Skip, drill
 from faults.records import TrafficResult
@@ -15,11 +16,20 @@ BUDGET = 0.3  # the simulator's timeout: p99 of normal clients must stay under i
 
 
 def _measure(url: str, count: int, seconds: float) -> tuple[TrafficResult, int, int]:
-    """Normal traffic while ``count`` slow clients hold connections (half headers, half bodies)."""
+    """Normal traffic while ``count`` slow clients hold connections: half trickle headers, half
+    a 30-byte body with the simulator's credentials (so the app must wait to read it)."""
     with ExitStack() as stack:
         heads = stack.enter_context(slow_clients(url, count // 2, 1.0, limit=seconds + 30))
         bodies = stack.enter_context(
-            slow_clients(url, count - count // 2, 1.0, body=True, limit=seconds + 30)
+            slow_clients(
+                url,
+                count - count // 2,
+                1.0,
+                body=True,
+                limit=seconds + 30,
+                length=30,
+                headers=SIMULATOR_AUTH,
+            )
         )
         time.sleep(0.5)  # let them settle in
         traffic = Traffic(url, Plan(threads=4, rate=60.0, seconds=seconds))
@@ -44,7 +54,10 @@ def slow(context: Context) -> DrillResult:
     """Hold slowloris connections open while normal clients replay: p99 stays under 0.3 s."""
     result = DrillResult("slow-clients", "200 slow connections")
     count, seconds = (100, 2.0) if context.quick else (200, 10.0)
-    result.injected = f"{count} connections trickling headers or a body, one line/byte per second"
+    result.injected = (
+        f"{count} connections trickling, one line or byte per second: half their headers, half "
+        "an authenticated 30-byte body the app must read"
+    )
     failed = 0
     try:
         with context.cluster(context.workdir / "slow-clients") as running:

@@ -27,9 +27,18 @@ REQUEST_LINE_LIMIT = 8190  # request lines this long reach the app under every s
 
 DEFAULT_THREADS = {"granian": 1, "gunicorn": 1, "gthread": 4}
 """Python threads per worker when ``--threads`` is not given."""
+SLOW_BODY_SLOTS = 128
+"""granian: requests per worker that may wait on a slowly sent body (server/bodies.py)."""
 
 
-def run(server: str, host: str, port: int, workers: int, threads: int | None = None) -> int:
+def run(
+    server: str,
+    host: str,
+    port: int,
+    workers: int,
+    threads: int | None = None,
+    slow_body_slots: int = SLOW_BODY_SLOTS,
+) -> int:
     """Serve until a signal stops the server; return the exit status."""
     if server not in SERVERS:
         raise ValueError(f"server must be one of {', '.join(SERVERS)}, not {server!r}")
@@ -40,7 +49,7 @@ def run(server: str, host: str, port: int, workers: int, threads: int | None = N
     if server == "granian":
         from .granian import serve as serve_granian
 
-        return serve_granian(host, port, workers, threads)
+        return serve_granian(host, port, workers, threads, slow_body_slots)
     from .gunicorn import serve as serve_gunicorn
 
     return serve_gunicorn(host, port, workers, threads, "sync" if server == "gunicorn" else server)

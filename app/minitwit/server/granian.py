@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import os
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -20,12 +21,13 @@ from granian.constants import HTTPModes, Interfaces
 from granian.http import HTTP1Settings
 
 from . import GRACEFUL_TIMEOUT, announce, json_logconfig
+from .bodies import BodyFirst
 
 TARGET = "minitwit.wsgi:app"
 HEADER_READ_TIMEOUT_MS = 10_000  # a client gets 10 s to send its request line and headers
 
 
-def serve(host: str, port: int, workers: int, threads: int) -> int:
+def serve(host: str, port: int, workers: int, threads: int, slow_body_slots: int) -> int:
     """Serve under granian until a signal stops it; return the exit status."""
     server = Granian(
         TARGET,
@@ -33,7 +35,7 @@ def serve(host: str, port: int, workers: int, threads: int) -> int:
         port=port,
         interface=Interfaces.WSGI,
         workers=workers,
-        blocking_threads=threads,
+        blocking_threads=threads + slow_body_slots,  # the extra ones wait on slow bodies
         http=HTTPModes.http1,
         websockets=False,
         http1_settings=HTTP1Settings(header_read_timeout=HEADER_READ_TIMEOUT_MS),
@@ -44,7 +46,7 @@ def serve(host: str, port: int, workers: int, threads: int) -> int:
     )
     shown = "granian" if threads == 1 else f"granian, {threads} threads"
     server.on_startup(lambda: announce(host, port, workers, shown))
-    server.serve(spawn_target=_wsgi_worker, target_loader=load_app)
+    server.serve(spawn_target=_wsgi_worker, target_loader=partial(load_app, concurrency=threads))
     return 0
 
 
@@ -56,12 +58,14 @@ def _wsgi_worker(*args: Any, **kwargs: Any) -> None:
         logging.shutdown()
 
 
-def load_app(_target: str) -> Any:
-    """Load the app in a starting worker, after dropping the live gauges of dead workers."""
+def load_app(_target: str, concurrency: int = 1) -> Any:
+    """Load the app in a starting worker (after dropping the live gauges of dead workers),
+    behind the middleware that reads bodies first and runs ``concurrency`` requests at once."""
     reap_dead_workers(os.environ.get("PROMETHEUS_MULTIPROC_DIR", ""))
+    from .. import MAX_BODY_BYTES
     from ..wsgi import app
 
-    return app
+    return BodyFirst(app, MAX_BODY_BYTES, concurrency)
 
 
 def reap_dead_workers(folder: str) -> list[int]:
