@@ -130,7 +130,11 @@ def publish(
         for counter in observed.business:
             counter.inc()
         level = logging.ERROR if fields["status"] >= 500 else logging.INFO
-        logger.log(level, "request", extra={"fields": fields})
+        if logger.isEnabledFor(level):  # a record without logging's caller lookup (findCaller)
+            extra = {"fields": fields}
+            logger.handle(
+                logger.makeRecord(logger.name, level, "", 0, "request", (), None, extra=extra)
+            )
     except Exception:  # the answer is out already; never let telemetry break the worker
         logger.exception("recording a request failed")
 
@@ -138,9 +142,17 @@ def publish(
 def count_request(fields: dict[str, Any], seconds: float) -> None:
     """The HTTP view of a request: counter and latency by method, route template and status."""
     method = fields["method"] if fields["method"] in _METHODS else "other"
-    labels = (method, fields["route"], str(fields["status"]))
-    m.HTTP_REQUESTS.labels(*labels).inc()
-    m.HTTP_DURATION.labels(*labels).observe(seconds)
+    counter, histogram = _http_children(method, fields["route"], fields["status"])
+    counter.inc()
+    histogram.observe(seconds)
+
+
+@functools.lru_cache(maxsize=4096)  # bounded: methods x route templates x statuses
+def _http_children(method: str, route: str, status: int) -> tuple[Any, Any]:
+    """The label children of one (method, route, status): prometheus_client's ``labels()``
+    validates and locks on every call."""
+    labels = (method, route, str(status))
+    return m.HTTP_REQUESTS.labels(*labels), m.HTTP_DURATION.labels(*labels)
 
 
 def count_simulator(command: str, latest: int | None, status: int, seconds: float) -> None:
