@@ -86,6 +86,11 @@ def unavailable_reason(exc: BaseException) -> str | None:
         return "locked"
     if database.obj is not None and database.is_closed():
         return "unreachable"  # the failure was opening the connection
+    return _open_connection_reason(code)
+
+
+def _open_connection_reason(code: str) -> str | None:
+    """Why a driver error on an open connection is an outage (by SQLSTATE), or None for a bug."""
     if code in _LOST_CODES or code.startswith(_LOST_CLASS) or connection_broken():
         return "connection_lost"
     if code.startswith((_RESOURCES_CLASS, _ROLLBACK_CLASS)):

@@ -27,8 +27,6 @@ user_followed = _signals.signal("user-followed")
 user_unfollowed = _signals.signal("user-unfollowed")
 """An unfollow was accepted (``surface``)."""
 
-BUSINESS = (user_registered, message_posted, user_followed, user_unfollowed)
-
 
 def record(signal: Signal, **data: Any) -> None:
     """Tell the current application's listeners that ``signal`` happened."""

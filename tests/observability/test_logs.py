@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import sys
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -197,3 +198,14 @@ def test_a_request_line_reads_plainly_in_text() -> None:
     record.fields |= {"command": "tweet", "latest": 7, "request_id": "abc"}
     line = logs.TextFormatter().format(record)
     assert line.endswith("INFO    POST /msgs/a 204 1.5 ms command=tweet latest=7")
+
+
+def test_other_lines_read_plainly_with_their_extras_and_stack() -> None:
+    try:
+        raise RuntimeError("kaboom")
+    except RuntimeError:
+        record = logging.LogRecord("minitwit", logging.WARNING, "", 0, "db %s", ("down",), None)
+        record.exc_info = sys.exc_info()
+    record.reason = "unreachable"
+    line = logs.TextFormatter().format(record)
+    assert "WARNING db down reason=unreachable\nTraceback" in line and "RuntimeError" in line

@@ -50,23 +50,30 @@ class TextFormatter(logging.Formatter):
         stamp = time.strftime("%H:%M:%S", time.localtime(record.created))
         fields = record.__dict__.get("fields")
         if isinstance(fields, dict):  # the request line: "GET /public 200 3.1 ms"
-            message = (
-                " ".join(str(fields.get(key, "")) for key in ("method", "path", "status"))
-                + f" {fields.get('duration_ms', '?')} ms"
-            )
-            extras = {k: v for k, v in fields.items() if k in ("command", "latest")}
+            message, extras = _request_line(fields)
         else:
-            message = record.getMessage()
-            extras = {
-                key: value
-                for key, value in vars(record).items()
-                if key not in _STANDARD and not key.startswith("_") and key != "config"
-            }
+            message, extras = record.getMessage(), _extras(record)
         text = f"{stamp} {record.levelname:<7} {message}"
         text += "".join(f" {key}={value}" for key, value in extras.items())
         if record.exc_info:
             text += "\n" + self.formatException(record.exc_info)
         return text
+
+
+def _request_line(fields: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """``GET /public 200 3.1 ms`` and the simulator's command and latest, if any."""
+    head = " ".join(str(fields.get(key, "")) for key in ("method", "path", "status"))
+    extras = {key: value for key, value in fields.items() if key in ("command", "latest")}
+    return f"{head} {fields.get('duration_ms', '?')} ms", extras
+
+
+def _extras(record: logging.LogRecord) -> dict[str, Any]:
+    """A record's own fields (not logging's, not the startup line's whole configuration)."""
+    return {
+        key: value
+        for key, value in vars(record).items()
+        if key not in _STANDARD and not key.startswith("_") and key != "config"
+    }
 
 
 def formatter_for(log_format: str, stream: TextIO | None = None) -> logging.Formatter:
