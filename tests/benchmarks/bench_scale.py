@@ -1,11 +1,12 @@
 """Timeline cost at 10,000 versus 1,000,000 messages (10,000 users, ``minitwit seed``).
 
-Seeds two SQLite databases, serves each with ``minitwit serve`` (gunicorn, 2 workers)
-and prints the p50 of ``GET /msgs?no=100``, ``GET /public``, a user's page and a
-logged-in personal timeline at both sizes, with the ratio (target: within 2x, and
-``/msgs?no=100`` under 20 ms). Results: reports/bench/scale.json.
+Seeds two databases (SQLite files, or two databases on a throwaway PostgreSQL with
+``--postgres``), serves each with ``minitwit serve`` (its default server, 2 workers) and
+prints the p50 of ``GET /msgs?no=100``, ``GET /public``, a user's page and a logged-in
+personal timeline at both sizes, with the ratio (target: within 2x, and ``/msgs?no=100``
+under 20 ms). Results: reports/bench/scale.json (scale-postgres.json).
 
-    python -m tests.benchmarks.bench_scale [--large 1000000] [--requests 200]
+    python -m tests.benchmarks.bench_scale [--large 1000000] [--requests 200] [--postgres]
 """
 
 from __future__ import annotations
@@ -19,12 +20,14 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import ExitStack
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
 from peewee import fn
 
 from devtools.live import live_minitwit
+from devtools.postgres import start_postgres
 from devtools.simulator import SIMULATOR_AUTH
 from minitwit.db import connect
 from minitwit.models import Message, User
@@ -32,11 +35,13 @@ from minitwit.models import Message, User
 AUTH = SIMULATOR_AUTH
 
 
-def seed(folder: Path, users: int, messages: int, follows: int) -> dict[str, str]:
-    """Seed a fresh SQLite database in ``folder``; return the environment that selects it."""
+def seed(
+    folder: Path, users: int, messages: int, follows: int, database_url: str = ""
+) -> dict[str, str]:
+    """Seed a fresh database (SQLite in ``folder`` by default); return the environment."""
     folder.mkdir(parents=True, exist_ok=True)
     env = {
-        "DATABASE_URL": f"sqlite:///{folder / 'minitwit.sqlite'}",
+        "DATABASE_URL": database_url or f"sqlite:///{folder / 'minitwit.sqlite'}",
         "SECRET_KEY": "bench",
         "MINITWIT_INSTANCE_PATH": str(folder),
     }
@@ -128,13 +133,22 @@ def main() -> None:
     parser.add_argument("--small", type=int, default=10_000)
     parser.add_argument("--large", type=int, default=1_000_000)
     parser.add_argument("--requests", type=int, default=200)
-    parser.add_argument("--out", default="reports/bench/scale.json")
+    parser.add_argument("--postgres", action="store_true", help="a throwaway PostgreSQL")
+    parser.add_argument("--out", default="")
     args = parser.parse_args()
+    args.out = args.out or f"reports/bench/scale{'-postgres' if args.postgres else ''}.json"
     results = {}
-    with tempfile.TemporaryDirectory(prefix="bench-scale-") as tmp:
+    with ExitStack() as stack:
+        tmp = stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-scale-"))
+        postgres = None
+        if args.postgres:
+            postgres = start_postgres()
+            stack.callback(postgres.stop)
+        print(f"database: {'PostgreSQL' if postgres else 'SQLite'}", flush=True)
         for size in (args.small, args.large):
             folder = Path(tmp) / str(size)
-            env = seed(folder, args.users, size, follows=args.users * 5)
+            url = postgres.create_database(f"scale_{size}") if postgres else ""
+            env = seed(folder, args.users, size, args.users * 5, url)
             results[size] = measure(folder, env, args.requests)
     print(f"{'p50 (ms)':18s} {args.small:>10,} {args.large:>10,}  ratio")
     report = {}
