@@ -93,7 +93,13 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--scenario", type=Path, default=None)
     parser.add_argument("--server", choices=SERVERS, default=DEFAULT_SERVER)
+    parser.add_argument(
+        "--slow-body-slots", type=int, default=None, help="MiniTwit serve's (default: its own)"
+    )
     args = parser.parse_args()
+    serve_args = (
+        () if args.slow_body_slots is None else ("--slow-body-slots", str(args.slow_body_slots))
+    )
     out = ROOT / "reports" / "bench"
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="bench-replay-") as folder:
@@ -108,10 +114,13 @@ def main() -> int:
             "users": args.users,
             "server": args.server,
             "workers": args.workers,
+            "serve_args": serve_args,
             "load_average_before": os.getloadavg(),
         }
         for kind in ("null", "minitwit"):
-            with served(kind, workdir, args.workers, server=args.server) as server:
+            with served(
+                kind, workdir, args.workers, server=args.server, serve_args=serve_args
+            ) as server:
                 results[kind] = replay(
                     server.url,
                     scenario,

@@ -20,10 +20,12 @@ def served(
     env: Mapping[str, str] | None = None,
     server: str = DEFAULT_SERVER,
     threads: int | None = None,
+    serve_args: tuple[str, ...] = (),
 ) -> Iterator[LiveServer]:
     """``minitwit`` (the real thing), ``reference`` (the original's way) or ``null`` (floor).
 
     ``server`` is one of ``minitwit serve --server``'s choices; every kind runs under it.
+    ``serve_args`` go to MiniTwit's ``serve`` only (e.g. ``--slow-body-slots 0``).
     """
     if server not in SERVERS:
         raise ValueError(f"server must be one of {', '.join(SERVERS)}, not {server!r}")
@@ -31,6 +33,7 @@ def served(
     folder.mkdir(parents=True, exist_ok=True)
     if kind == "minitwit":
         args = ["--server", server, *(["--threads", str(threads)] if threads else [])]
+        args += serve_args
         minitwit_env = {"SECRET_KEY": "bench", **(env or {})}
         with live_minitwit(folder, minitwit_env, workers, args=args) as running:
             yield running
