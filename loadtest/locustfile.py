@@ -21,10 +21,11 @@ from locust.runners import WorkerRunner
 if __package__ in (None, ""):  # run by path (locust -f loadtest/locustfile.py)
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from devtools.simulator import basic_auth
 from loadtest import replay, state
 from loadtest.dispatch import LocalSource
 from loadtest.options import add_arguments
-from loadtest.simulator import SimulatorError, basic_auth, build_request, classify
+from loadtest.simulator import SimulatorError, build_request, classify
 from loadtest.web_user import WebUser
 
 __all__ = ["SimulatorUser", "WebUser"]

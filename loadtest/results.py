@@ -17,13 +17,13 @@ import requests
 from gevent.pool import Pool
 from locust.env import Environment
 
+from devtools.simulator import basic_auth
 from devtools.verdict import Verdict
 
 from . import slo
 from .integrity import IntegrityResult, check
 from .page import write_page
 from .report import Sample, plot, samples_as_dicts, write_summary
-from .simulator import basic_auth
 from .state import Replay
 
 log = logging.getLogger("loadtest.results")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import json
 import socket
 from dataclasses import dataclass
@@ -10,12 +9,12 @@ from urllib.parse import quote
 
 from gevent.timeout import Timeout as GeventTimeout
 
+from devtools.simulator import PASSWORD, USERNAME
 from minitwit import commands
 
 from .scenario import FOLLOW, REGISTER, TWEET, UNFOLLOW, Action
 
-DEFAULT_USERNAME = "simulator"
-DEFAULT_PASSWORD = "super_safe!"  # noqa: S105 - the course's public default
+DEFAULT_USERNAME, DEFAULT_PASSWORD = USERNAME, PASSWORD  # the course's public defaults
 DEFAULT_TIMEOUT = commands.TIMEOUT  # the app's table of simulator commands
 
 TIMEOUT = "timeout"
@@ -39,12 +38,6 @@ class SimulatorError(Exception):
 def unexpected(status: int) -> str:
     """The category of an unexpected HTTP status."""
     return f"unexpected status {status}"
-
-
-def basic_auth(username: str, password: str) -> str:
-    """The value of an ``Authorization: Basic`` header."""
-    token = base64.b64encode(f"{username}:{password}".encode()).decode("ascii")
-    return f"Basic {token}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -52,17 +52,17 @@ def is_api_registration() -> bool:
     )
 
 
-def api_prefixes() -> set[str]:
-    """The simulator's first path segments (``/register`` is shared with the web form)."""
-    prefixes = {"/" + command.route.split("/")[1] for command in commands.COMMANDS}
-    return prefixes - {"/register"} | {"/openapi.json"}
+API_PREFIXES = frozenset(
+    {"/" + command.route.split("/")[1] for command in commands.COMMANDS} - {"/register"}
+) | {"/openapi.json"}
+"""The simulator's first path segments (``/register`` is shared with the web form)."""
 
 
 def wants_json() -> bool:
     """The one JSON-or-HTML decision: does the current request expect JSON errors?"""
     path = request.path
     first = path if path.count("/") < 2 else path[: path.index("/", 1)]
-    return first in api_prefixes() or request.is_json or is_api_registration()
+    return first in API_PREFIXES or request.is_json or is_api_registration()
 
 
 def driver_error(exc: BaseException) -> BaseException:

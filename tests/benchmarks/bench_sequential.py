@@ -24,14 +24,15 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
+from devtools.simulator import basic_auth
 from loadtest.generate import generate
 from loadtest.scenario import Action, read_scenario
-from loadtest.simulator import DEFAULT_TIMEOUT, basic_auth, build_request, classify
+from loadtest.simulator import DEFAULT_TIMEOUT, build_request, classify
 from minitwit.server import DEFAULT_SERVER, SERVERS
 
 from .servers import SHARED_SCENARIO, served
 
-AUTH = basic_auth("simulator", "super_safe!")
+AUTH = basic_auth()
 
 
 def send(url: str, actions: list[Action]) -> tuple[float, list[float], Counter[str]]:
