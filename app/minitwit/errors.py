@@ -52,17 +52,21 @@ def is_api_registration() -> bool:
     )
 
 
-API_PREFIXES = frozenset(
-    {"/" + command.route.split("/")[1] for command in commands.COMMANDS} - {"/register"}
-) | {"/openapi.json"}
-"""The simulator's first path segments (``/register`` is shared with the web form)."""
+def api_prefixes() -> set[str]:
+    """The simulator's first path segments (``/register`` is shared with the web form).
+
+    Read from the command table on every call (errors only), so a command added to the
+    table is an API path at once (tests/observability/test_commands.py adds one).
+    """
+    prefixes = {"/" + command.route.split("/")[1] for command in commands.COMMANDS}
+    return prefixes - {"/register"} | {"/openapi.json"}
 
 
 def wants_json() -> bool:
     """The one JSON-or-HTML decision: does the current request expect JSON errors?"""
     path = request.path
     first = path if path.count("/") < 2 else path[: path.index("/", 1)]
-    return first in API_PREFIXES or request.is_json or is_api_registration()
+    return first in api_prefixes() or request.is_json or is_api_registration()
 
 
 def driver_error(exc: BaseException) -> BaseException:
