@@ -31,6 +31,14 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     )
     parser.add_argument("--max-examples", type=int, default=200)
     parser.add_argument("--max-time", type=int, default=480, help="seconds for the whole run")
+    parser.add_argument(
+        "--operation",
+        action="append",
+        default=[],
+        metavar='"METHOD /path"',
+        help='fuzz only this operation, as the OpenAPI names it (e.g. "POST /register"); '
+        "repeatable; default: every operation",
+    )
     add_target_options(parser, "fuzz this running server instead")
     return parser.parse_args(argv)
 
@@ -58,7 +66,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     print(
         f"[fuzz] {url or 'a fresh MiniTwit'}; bounds: at most {args.max_examples} cases per "
-        f"operation and {args.max_time} s (--max-examples, --max-time)",
+        f"operation and {args.max_time} s (--max-examples, --max-time); operations: "
+        f"{', '.join(args.operation) or 'all'}",
         flush=True,
     )
     out = args.out.resolve()
@@ -76,8 +85,9 @@ def main(argv: list[str] | None = None) -> int:
             seed=args.seed,
             formats="junit,html,json",
         )
+        only = [arg for name in args.operation for arg in ("--include-name", name)]
         code, seconds = run_command(
-            [*command, "--report-html-path", str(out / "html")],
+            [*command, *only, "--report-html-path", str(out / "html")],
             out / "schemathesis.log",
             args.max_time + 300,
             env=api_fuzz.environment(target),
