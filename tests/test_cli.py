@@ -35,10 +35,10 @@ def snapshot(db: Database) -> tuple[list[tuple[object, ...]], ...]:
 def test_migrate_creates_then_reports_up_to_date(tmp_path: Path) -> None:
     code, output = invoke(tmp_path, "migrate")
     assert code == 0
-    assert "schema upgraded to version 2" in output
+    assert "schema upgraded to version 3" in output
     code, output = invoke(tmp_path, "migrate")
     assert code == 0
-    assert "schema is up to date (version 2)" in output
+    assert "schema is up to date (version 3)" in output
 
 
 def test_seed_fills_with_progress(tmp_path: Path) -> None:

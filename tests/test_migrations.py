@@ -64,7 +64,7 @@ def fill_version_one(db: Database) -> None:
 
 def test_empty_database_migrates_to_latest(empty_db: Database) -> None:
     assert migrations.current_version(empty_db) == 0
-    assert migrations.upgrade(empty_db) == [1, 2]
+    assert migrations.upgrade(empty_db) == [1, 2, 3]
     assert migrations.current_version(empty_db) == migrations.LATEST_VERSION
     assert migrations.upgrade(empty_db) == []
 
@@ -73,7 +73,7 @@ def test_original_minitwit_database_is_recognised_and_upgraded(empty_db: Databas
     make_original(empty_db)
     fill_version_one(empty_db)
     assert migrations.current_version(empty_db) == 1
-    assert migrations.upgrade(empty_db) == [2]
+    assert migrations.upgrade(empty_db) == [2, 3]
     with empty_db.bind_ctx(MODELS):
         assert [u.username for u in User.select().order_by(User.id)] == ["alice", "bob"]
         assert Follower.select().count() == 1

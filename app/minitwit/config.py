@@ -31,6 +31,13 @@ DEFAULTS: dict[str, Any] = {
     "METRICS_MULTIPROC_DIR": "",
     # identicon: generated locally; gravatar: images from www.gravatar.com, as the original.
     "AVATARS": "identicon",
+    # Throttling of the web login and sign-up forms (minitwit.throttle; docs/account-security.md).
+    # The simulator API is never throttled.
+    "LOGIN_FAILURES_PER_ACCOUNT": 10,
+    "LOGIN_FAILURES_PER_ADDRESS": 50,
+    "WEB_REGISTRATIONS_PER_ADDRESS": 20,
+    # Seconds failures are counted over, and how long a key stays locked once over its limit.
+    "THROTTLE_WINDOW": 900.0,
 }
 """Every setting's default; ``from_environ`` reads each one's variable over it."""
 
@@ -69,6 +76,10 @@ def from_environ(environ: Mapping[str, str]) -> dict[str, Any]:
         "APP_ENV": text("APP_ENV"),
         "METRICS_MULTIPROC_DIR": text("METRICS_MULTIPROC_DIR", "PROMETHEUS_MULTIPROC_DIR"),
         "AVATARS": avatar_source(text("AVATARS")),
+        "LOGIN_FAILURES_PER_ACCOUNT": count("LOGIN_FAILURES_PER_ACCOUNT", environ),
+        "LOGIN_FAILURES_PER_ADDRESS": count("LOGIN_FAILURES_PER_ADDRESS", environ),
+        "WEB_REGISTRATIONS_PER_ADDRESS": count("WEB_REGISTRATIONS_PER_ADDRESS", environ),
+        "THROTTLE_WINDOW": seconds("THROTTLE_WINDOW", environ, low=1, high=86400),
     }
 
 
@@ -90,8 +101,18 @@ def avatar_source(value: str) -> str:
     return source
 
 
-def seconds(name: str, environ: Mapping[str, str], low: float) -> float:
-    """A duration setting in seconds (a positive number, at least ``low``)."""
+def count(name: str, environ: Mapping[str, str]) -> int:
+    """A limit setting: a whole number from 1 to 1,000,000."""
+    raw = environ.get(name, "").strip()
+    if not raw:
+        return int(DEFAULTS[name])
+    if not raw.isdigit() or not 1 <= int(raw) <= 1_000_000:
+        raise ValueError(f"{name} must be a whole number from 1 to 1000000, not {raw!r}")
+    return int(raw)
+
+
+def seconds(name: str, environ: Mapping[str, str], low: float, high: float = 3600) -> float:
+    """A duration setting in seconds (a positive number, from ``low`` to ``high``)."""
     raw = environ.get(name, "").strip()
     if not raw:
         return float(DEFAULTS[name])
@@ -99,8 +120,8 @@ def seconds(name: str, environ: Mapping[str, str], low: float) -> float:
         value = float(raw)
     except ValueError:
         raise ValueError(f"{name} must be a number of seconds, not {raw!r}") from None
-    if not low <= value <= 3600:
-        raise ValueError(f"{name} must be between {low:g} and 3600 seconds, not {raw!r}")
+    if not low <= value <= high:
+        raise ValueError(f"{name} must be between {low:g} and {high:g} seconds, not {raw!r}")
     return value
 
 

@@ -149,14 +149,15 @@ def get_latest() -> Response:
 def register() -> Response:
     """Register a user from a JSON body (dispatched from ``POST /register``)."""
     body = json_object()
+    username = string_field(body, "username", required=False)
     error = accounts.register(
-        string_field(body, "username", required=False),
+        username,
         string_field(body, "email", required=False),
         string_field(body, "pwd", required=False),
     )
     if error:
         return json_error(400, error)
-    events.record(events.user_registered, surface="api")
+    events.record(events.user_registered, surface="api", username=username)
     return no_content()
 
 

@@ -12,10 +12,14 @@ from types import ModuleType
 
 from peewee import Database, IntegerField, Model
 
-from . import m0001_initial, m0002_constraints_indexes_latest
+from . import m0001_initial, m0002_constraints_indexes_latest, m0003_throttle
 from .errors import MigrationError
 
-STEPS: tuple[ModuleType, ...] = (m0001_initial, m0002_constraints_indexes_latest)
+STEPS: tuple[ModuleType, ...] = (
+    m0001_initial,
+    m0002_constraints_indexes_latest,
+    m0003_throttle,
+)
 LATEST_VERSION = len(STEPS)
 
 __all__ = ["LATEST_VERSION", "MigrationError", "current_version", "upgrade"]

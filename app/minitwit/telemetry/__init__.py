@@ -28,13 +28,14 @@ def init_app(app: Flask) -> None:
     if not app.config["TELEMETRY_ENABLED"]:
         return
 
-    from . import hooks, metrics
+    from . import audit, hooks, metrics
 
     logger = configure(
         app.config["LOG_LEVEL"], _loki_handlers(app.config), app.config["LOG_FORMAT"]
     )
     metrics.initialise()
     hooks.init_app(app, logger)
+    audit.init_app(app, logger)
     _time_queries()
     _log_startup(app, logger)
 

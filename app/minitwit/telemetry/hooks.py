@@ -85,7 +85,7 @@ class _Count:
     def __init__(self, counter: Any) -> None:
         self.counter = counter
 
-    def __call__(self, _app: Flask, *, surface: str) -> None:
+    def __call__(self, _app: Flask, *, surface: str, **_details: Any) -> None:
         if (observed := _observed()) is not None:
             observed.business.append(child(self.counter, surface))
 

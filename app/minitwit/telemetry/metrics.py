@@ -23,6 +23,14 @@ UNMATCHED_ROUTE = "unmatched"
 SIMULATOR_ERROR_REASONS = ("timeout", "status")
 SURFACES = ("api", "web")
 DROP_REASONS = ("queue_full", "push_failed")
+AUTH_EVENTS = (
+    "login_succeeded",
+    "login_failed",
+    "login_throttled",
+    "registration_throttled",
+    "registered",
+    "logged_out",
+)
 
 HTTP_REQUESTS = Counter(
     "minitwit_http_requests", "HTTP requests answered.", ["method", "route", "status"]
@@ -82,6 +90,11 @@ DATABASE_UNAVAILABLE = Counter(
     "Requests answered 503 because the database was unavailable, by reason (errors.py).",
     ["reason"],
 )
+AUTH = Counter(
+    "minitwit_auth_events",
+    "Sign-ins, failed sign-ins, throttled attempts, registrations and sign-outs, by event.",
+    ["event"],
+)
 
 STATEMENTS = ("select", "insert", "update", "delete")
 
@@ -106,6 +119,8 @@ def initialise() -> None:
         LOG_LINES_DROPPED.labels(reason)
     for reason in UNAVAILABLE_REASONS:
         DATABASE_UNAVAILABLE.labels(reason)
+    for event in AUTH_EVENTS:
+        AUTH.labels(event)
 
 
 def _version() -> str:
