@@ -82,7 +82,7 @@ class PostgresServer:
             "-o",
             options,
             "-l",
-            str(self.root / "server.log"),
+            str(self.log),
             "-w",
             "-t",
             "60",
@@ -90,21 +90,20 @@ class PostgresServer:
         )
         return self
 
+    def execute(self, statement: str) -> None:
+        """Run one SQL statement as the superuser (psql, database ``postgres``)."""
+        port = str(self.port)
+        self._run("psql", "-h", "127.0.0.1", "-p", port, "-U", "postgres", "-q", "-c", statement)
+
     def create_database(self, name: str) -> str:
         """Create a database and return its URL."""
-        self._run(
-            "psql",
-            "-h",
-            "127.0.0.1",
-            "-p",
-            str(self.port),
-            "-U",
-            "postgres",
-            "-q",
-            "-c",
-            f'CREATE DATABASE "{name}"',
-        )
+        self.execute(f'CREATE DATABASE "{name}"')
         return self.url(name)
+
+    @property
+    def log(self) -> Path:
+        """The server's log file (``pg_ctl -l``)."""
+        return self.root / "server.log"
 
     def stop_server(self, mode: str = "fast") -> None:
         """Stop the server but keep its data (``pg_ctl stop -m mode``); ``start_server`` resumes."""

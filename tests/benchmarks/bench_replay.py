@@ -2,12 +2,13 @@
 
 The whole course scenario (``../shared/data/minitwit_scenario.csv`` when present,
 else a generated one of the same size) is replayed with 8 users as fast as the
-dependencies allow (simulator timeout 0.3 s) against MiniTwit on SQLite and against
-``null_app`` (the ceiling for this server and this client), each with 2 workers of
-``--server`` (default: ``minitwit serve``'s).
-Prints actions/s, p50, p99, errors and the ratio; results: reports/bench/replay.json.
+dependencies allow (simulator timeout 0.3 s) against MiniTwit on SQLite (or, with
+``--postgres``, on a throwaway PostgreSQL) and against ``null_app`` (the ceiling for this
+server and this client), each with 2 workers of ``--server`` (default: ``minitwit serve``'s).
+Prints actions/s, p50, p99, errors and the ratio; results: reports/bench/replay.json
+(replay-postgres.json).
 
-    python -m tests.benchmarks.bench_replay [--users 8] [--workers 2] [--server S]
+    python -m tests.benchmarks.bench_replay [--users 8] [--workers 2] [--server S] [--postgres]
 """
 
 from __future__ import annotations
@@ -19,9 +20,11 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
+from devtools.postgres import start_postgres
 from loadtest.generate import write_generated
 from minitwit.server import DEFAULT_SERVER, SERVERS
 
@@ -96,14 +99,22 @@ def main() -> int:
     parser.add_argument(
         "--slow-body-slots", type=int, default=None, help="MiniTwit serve's (default: its own)"
     )
+    parser.add_argument(
+        "--postgres", action="store_true", help="MiniTwit on a throwaway PostgreSQL"
+    )
     args = parser.parse_args()
     serve_args = (
         () if args.slow_body_slots is None else ("--slow-body-slots", str(args.slow_body_slots))
     )
     out = ROOT / "reports" / "bench"
     out.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="bench-replay-") as folder:
-        workdir = Path(folder)
+    with ExitStack() as stack:
+        workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-replay-")))
+        database: dict[str, str] = {}
+        if args.postgres:
+            postgres = start_postgres()
+            stack.callback(postgres.stop)
+            database["DATABASE_URL"] = postgres.create_database("replay")
         scenario = args.scenario or (
             SHARED_SCENARIO
             if SHARED_SCENARIO.exists()
@@ -115,11 +126,13 @@ def main() -> int:
             "server": args.server,
             "workers": args.workers,
             "serve_args": serve_args,
+            "database": "postgresql" if args.postgres else "sqlite",
             "load_average_before": os.getloadavg(),
         }
         for kind in ("null", "minitwit"):
+            env = database if kind == "minitwit" else {}
             with served(
-                kind, workdir, args.workers, server=args.server, serve_args=serve_args
+                kind, workdir, args.workers, env, server=args.server, serve_args=serve_args
             ) as server:
                 results[kind] = replay(
                     server.url,
@@ -136,16 +149,18 @@ def main() -> int:
         if null["actions_per_s"]
         else None
     )
-    (out / "replay.json").write_text(json.dumps(results, indent=2) + "\n")
+    written = out / f"replay{'-postgres' if args.postgres else ''}.json"
+    written.write_text(json.dumps(results, indent=2) + "\n")
     print(
-        f"MiniTwit replay: {minitwit['replay_s']} s for {minitwit['actions']} actions "
+        f"MiniTwit ({results['database']}) replay: {minitwit['replay_s']} s for "
+        f"{minitwit['actions']} actions "
         f"({minitwit['actions_per_s']}/s, p50 {minitwit['p50_ms']} ms, p99 {minitwit['p99_ms']} "
         f"ms, errors {minitwit['errors'] or 0}); null app: {null['actions_per_s']}/s "
         f"(p50 {null['p50_ms']} ms, p99 {null['p99_ms']} ms); ratio "
         f"{results['throughput_ratio_minitwit_over_null']}; load average "
         f"{results['load_average_before'][0]:.1f} (shared machine: noisy)"
     )
-    print(f"written: {out / 'replay.json'}")
+    print(f"written: {written}")
     return 0
 
 

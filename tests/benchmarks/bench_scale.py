@@ -4,7 +4,9 @@ Seeds two databases (SQLite files, or two databases on a throwaway PostgreSQL wi
 ``--postgres``), serves each with ``minitwit serve`` (its default server, 2 workers) and
 prints the p50 of ``GET /msgs?no=100``, ``GET /public``, a user's page and a logged-in
 personal timeline at both sizes, with the ratio (target: within 2x, and ``/msgs?no=100``
-under 20 ms). Results: reports/bench/scale.json (scale-postgres.json).
+under 20 ms). On PostgreSQL it also counts the statements the server itself timed over
+20 ms while the pages were requested (``log_min_duration_statement = 20`` on the measured
+databases; target: none). Results: reports/bench/scale.json (scale-postgres.json).
 
     python -m tests.benchmarks.bench_scale [--large 1000000] [--requests 200] [--postgres]
 """
@@ -15,6 +17,7 @@ import argparse
 import http.client
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -33,6 +36,15 @@ from minitwit.db import connect
 from minitwit.models import Message, User
 
 AUTH = SIMULATOR_AUTH
+_DURATION = re.compile(r"duration: ([0-9.]+) ms")
+
+
+def slow_statements(log: Path, since: int) -> list[float]:
+    """Durations (ms) PostgreSQL logged after byte ``since`` of its log (slow statements)."""
+    with log.open("rb") as handle:
+        handle.seek(since)
+        text = handle.read().decode(errors="replace")
+    return [float(found) for found in _DURATION.findall(text)]
 
 
 def seed(
@@ -134,10 +146,14 @@ def main() -> None:
     parser.add_argument("--large", type=int, default=1_000_000)
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--postgres", action="store_true", help="a throwaway PostgreSQL")
+    parser.add_argument(
+        "--slow-ms", type=int, default=20, help="PostgreSQL: count statements over this (ms)"
+    )
     parser.add_argument("--out", default="")
     args = parser.parse_args()
     args.out = args.out or f"reports/bench/scale{'-postgres' if args.postgres else ''}.json"
     results = {}
+    slow: dict[int, list[float]] = {}
     with ExitStack() as stack:
         tmp = stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-scale-"))
         postgres = None
@@ -149,21 +165,30 @@ def main() -> None:
             folder = Path(tmp) / str(size)
             url = postgres.create_database(f"scale_{size}") if postgres else ""
             env = seed(folder, args.users, size, args.users * 5, url)
+            if postgres is None:
+                results[size] = measure(folder, env, args.requests)
+                continue
+            postgres.execute(
+                f'ALTER DATABASE "scale_{size}" SET log_min_duration_statement = {args.slow_ms}'
+            )
+            since = postgres.log.stat().st_size
             results[size] = measure(folder, env, args.requests)
+            slow[size] = slow_statements(postgres.log, since)
     print(f"{'p50 (ms)':18s} {args.small:>10,} {args.large:>10,}  ratio")
     report = {}
     for name in results[args.small]:
         small, large = results[args.small][name], results[args.large][name]
         report[name] = {"small_ms": small, "large_ms": large, "ratio": round(large / small, 2)}
         print(f"{name:18s} {small:10.2f} {large:10.2f}  {large / small:5.2f}")
+    for size, durations in slow.items():
+        slowest = f"; slowest {max(durations):.1f} ms" if durations else ""
+        print(f"statements over {args.slow_ms} ms at {size:,} messages: {len(durations)}{slowest}")
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(
-        json.dumps(
-            {"users": args.users, "sizes": [args.small, args.large], "p50": report}, indent=2
-        )
-        + "\n"
-    )
+    data = {"users": args.users, "sizes": [args.small, args.large], "p50": report}
+    if slow:
+        data[f"statements_over_{args.slow_ms}_ms"] = {str(size): d for size, d in slow.items()}
+    out.write_text(json.dumps(data, indent=2) + "\n")
     print(f"written {out}")
 
 
