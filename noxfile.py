@@ -70,6 +70,14 @@ def quality(session: nox.Session) -> None:
 
 
 @nox.session(default=False)
+def report(session: nox.Session) -> None:
+    """One page for every pipeline's report, its history and what is new: reports/index.html."""
+    session.install("-e", ".")
+    install_group(session, "report")
+    session.run("python", "-m", "devtools.portal", *session.posargs)
+
+
+@nox.session(default=False)
 def dashboards(session: nox.Session) -> None:
     """Regenerate the Grafana dashboards from observability/grafana/dashgen (--check: verify)."""
     install_group(session, "observability")

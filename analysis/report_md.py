@@ -22,7 +22,9 @@ ROWS = (
 )
 
 
-def render(summary: dict[str, Any], verdict: Verdict, table: list[Module]) -> str:
+def render(
+    summary: dict[str, Any], verdict: Verdict, table: list[Module], since: list[str] | None = None
+) -> str:
     """The Markdown summary."""
     lines = [
         f"## Quality gate: {verdict.headline()}",
@@ -35,6 +37,7 @@ def render(summary: dict[str, Any], verdict: Verdict, table: list[Module]) -> st
     if verdict.failures:
         failed = (f"- {c.name}: {c.detail}" for c in verdict.failures)
         lines += ["### Failed checks", "", *failed, ""]
+    lines += since or []
     findings = [f for module in table for f in module.findings]
     lines.append(f"### Findings ({len(findings)})")
     lines.append("")

@@ -80,6 +80,7 @@ def run_tests(root: Path, out: Path, pytest_args: Sequence[str], results: Result
     """The test suite with branch coverage of the app package; fills coverage figures."""
     coverage_json = out / "coverage.json"
     coverage_json.unlink(missing_ok=True)
+    (out / "coverage.xml").unlink(missing_ok=True)
     log = out / "pytest.txt"
     print(f"[quality] tests under branch coverage (also written to {log})", flush=True)
     outcome = run_streaming(
@@ -90,6 +91,7 @@ def run_tests(root: Path, out: Path, pytest_args: Sequence[str], results: Result
             "--cov=minitwit",
             "--cov-branch",
             f"--cov-report=json:{coverage_json}",
+            f"--cov-report=xml:{out / 'coverage.xml'}",
             "--cov-report=term",
             *pytest_args,
         ],

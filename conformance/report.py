@@ -7,6 +7,7 @@ import xml.etree.ElementTree as ET  # nosec B405 - we only write XML
 from pathlib import Path
 from typing import Any
 
+from devtools.portal import history
 from devtools.report import write_page
 from devtools.verdict import Verdict
 
@@ -61,7 +62,7 @@ def write(out: Path, results: list[Result], verdict: Verdict, data: dict[str, An
     (out / "summary.json").write_text(json.dumps(data, indent=2) + "\n")
     (out / "junit.xml").write_text(junit(results, float(data.get("seconds", 0))))
     grouped = [(g, [r for r in results if r.group == g]) for g in GROUPS]
-    return write_page(
+    page = write_page(
         out,
         TEMPLATES,
         "conformance.html",
@@ -78,3 +79,5 @@ def write(out: Path, results: list[Result], verdict: Verdict, data: dict[str, An
         groups=[(group, chosen) for group, chosen in grouped if chosen],
         titles=TITLES,
     )
+    history.snapshot(out, "conformance")
+    return page

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from devtools.portal import history
 from devtools.report import write_page
 from devtools.verdict import Verdict
 
@@ -90,4 +91,5 @@ def write(
         verdict=verdict,
         drills=results,
     )
+    history.snapshot(out, "faults")
     return verdict

@@ -17,6 +17,7 @@ import requests
 from gevent.pool import Pool
 from locust.env import Environment
 
+from devtools.portal import history
 from devtools.simulator import basic_auth
 from devtools.verdict import Verdict
 
@@ -190,4 +191,6 @@ def write(directory: Path, summary: Summary, verdict: Verdict, p95_limit_ms: flo
             plot(directory, summary.timeline, summary.errors_by_category, p95_limit_ms)
         except Exception:  # a plot must not change the verdict
             log.exception("could not draw the plots")
-    return write_page(directory, shown, verdict)
+    page = write_page(directory, shown, verdict)
+    history.snapshot(directory, "load")
+    return page

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from devtools.portal import history
 from devtools.target import TargetRefused, add_target_options, check_target
 
 from . import api_fuzz
@@ -92,6 +93,7 @@ def main(argv: list[str] | None = None) -> int:
             args.max_time + 300,
             env=api_fuzz.environment(target),
         )
+    history.snapshot(out, "fuzz")
     log = (out / "schemathesis.log").read_text(errors="replace")
     print("\n".join(log.splitlines()[-40:]))
     print(f"[fuzz] schemathesis exit {code} after {seconds:.0f} s; reports in {out}")

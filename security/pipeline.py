@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from devtools.portal import history
 from devtools.report import current_commit
 from devtools.target import TargetRefused, add_target_options, check_target
 
@@ -147,6 +148,7 @@ def main(argv: list[str] | None = None) -> int:
     commit = current_commit(root)
     note = scope(url, commit)
     report.write(ctx.out, findings, runs, verdict, when, commit, note)
+    history.snapshot(ctx.out, "security")
     if note:
         print(f"[security] scope: {note}")
     print((ctx.out / "summary.md").read_text())
