@@ -3,10 +3,10 @@
 The whole course scenario (``../shared/data/minitwit_scenario.csv`` when present,
 else a generated one of the same size) is replayed with 8 users as fast as the
 dependencies allow (simulator timeout 0.3 s) against MiniTwit on SQLite (or, with
-``--postgres``, on a throwaway PostgreSQL) and against ``null_app`` (the ceiling for this
-server and this client), each with 2 workers of ``--server`` (default: ``minitwit serve``'s).
-Prints actions/s, p50, p99, errors and the ratio; results: reports/bench/replay.json
-(replay-postgres.json).
+``--postgres``, on a throwaway PostgreSQL), against ``null_app`` (the ceiling for this
+server and this client) and against ``flask_floor`` (the ceiling for any Flask app), each
+with 2 workers of ``--server`` (default: ``minitwit serve``'s). Prints actions/s, p50, p99,
+errors and the ratios; results: reports/bench/replay.json (replay-postgres.json).
 
     python -m tests.benchmarks.bench_replay [--users 8] [--workers 2] [--server S] [--postgres]
 """
@@ -129,7 +129,7 @@ def main() -> int:
             "database": "postgresql" if args.postgres else "sqlite",
             "load_average_before": os.getloadavg(),
         }
-        for kind in ("null", "minitwit"):
+        for kind in ("null", "flask", "minitwit"):
             env = database if kind == "minitwit" else {}
             with served(
                 kind, workdir, args.workers, env, server=args.server, serve_args=serve_args
@@ -143,12 +143,11 @@ def main() -> int:
                 )
             print(f"{kind:>9}: {json.dumps(results[kind])}", flush=True)
         results["load_average_after"] = os.getloadavg()
-    minitwit, null = results["minitwit"], results["null"]
-    results["throughput_ratio_minitwit_over_null"] = (
-        round(minitwit["actions_per_s"] / null["actions_per_s"], 3)
-        if null["actions_per_s"]
-        else None
-    )
+    minitwit, null, flask = results["minitwit"], results["null"], results["flask"]
+    for floor in ("null", "flask"):
+        rate = results[floor]["actions_per_s"]
+        ratio = round(minitwit["actions_per_s"] / rate, 3) if rate else None
+        results[f"throughput_ratio_minitwit_over_{floor}"] = ratio
     written = out / f"replay{'-postgres' if args.postgres else ''}.json"
     written.write_text(json.dumps(results, indent=2) + "\n")
     print(
@@ -156,8 +155,10 @@ def main() -> int:
         f"{minitwit['actions']} actions "
         f"({minitwit['actions_per_s']}/s, p50 {minitwit['p50_ms']} ms, p99 {minitwit['p99_ms']} "
         f"ms, errors {minitwit['errors'] or 0}); null app: {null['actions_per_s']}/s "
-        f"(p50 {null['p50_ms']} ms, p99 {null['p99_ms']} ms); ratio "
-        f"{results['throughput_ratio_minitwit_over_null']}; load average "
+        f"(p50 {null['p50_ms']} ms, p99 {null['p99_ms']} ms); Flask floor: "
+        f"{flask['actions_per_s']}/s; throughput ratio to the null app "
+        f"{results['throughput_ratio_minitwit_over_null']}, to the Flask floor "
+        f"{results['throughput_ratio_minitwit_over_flask']}; load average "
         f"{results['load_average_before'][0]:.1f} (shared machine: noisy)"
     )
     print(f"written: {written}")

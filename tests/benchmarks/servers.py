@@ -22,7 +22,8 @@ def served(
     threads: int | None = None,
     serve_args: tuple[str, ...] = (),
 ) -> Iterator[LiveServer]:
-    """``minitwit`` (the real thing), ``reference`` (the original's way) or ``null`` (floor).
+    """``minitwit`` (the real thing), ``reference`` (the original's way), ``null`` (the floor)
+    or ``flask`` (the floor with Flask: what the framework alone costs).
 
     ``server`` is one of ``minitwit serve --server``'s choices; every kind runs under it.
     ``serve_args`` go to MiniTwit's ``serve`` only (e.g. ``--slow-body-slots 0``).
@@ -41,6 +42,7 @@ def served(
     target = {
         "reference": "tests.benchmarks.reference_app:app",
         "null": "tests.benchmarks.null_app:app",
+        "flask": "tests.benchmarks.flask_floor:app",
     }[kind]
     root = str(Path(__file__).resolve().parents[2])
     extra = {"PYTHONPATH": root, "REFERENCE_DB": str(folder / "reference.sqlite")}
