@@ -13,7 +13,9 @@ from typing import Any, cast
 from peewee import (
     AutoField,
     BigIntegerField,
+    Case,
     CharField,
+    DoubleField,
     ForeignKeyField,
     IntegerField,
     IntegrityError,
@@ -28,6 +30,8 @@ from .db import database
 from .passwords import hash_password, needs_rehash, verify_password
 from .text import is_storable
 
+MAX_THROTTLE_ROWS = 100_000
+"""Throttle.sweep deletes the oldest unlocked rows past this many."""
 Cursor = tuple[int, int]
 """A position in a timeline: the (pub_date, message_id) of the last message shown."""
 
@@ -213,4 +217,67 @@ class Latest(BaseModel):
         return -1 if row is None else int(row[0])
 
 
-MODELS: Iterable[type[BaseModel]] = (User, Message, Follower, Latest)
+class Throttle(BaseModel):
+    """Hits of one key (an account, an address) in its current window, and its lock."""
+
+    key = CharField(max_length=64, primary_key=True)
+    kind = CharField(max_length=16)
+    hits = IntegerField()
+    window_start = DoubleField()
+    locked_until = DoubleField()
+    expires = DoubleField(index=True)
+
+    class Meta:
+        table_name = "throttle"
+
+    @classmethod
+    def locks(cls, keys: Iterable[str]) -> dict[str, float]:
+        """The keys that have a row, with the time each is locked until (past when unlocked)."""
+        query = cls.select(cls.key, cls.locked_until).where(cls.key.in_(list(keys))).tuples()
+        return dict(query)  # type: ignore[arg-type]
+
+    @classmethod
+    def strike(cls, key: str, kind: str, limit: int, window: float, now: float) -> None:
+        """Count one hit of ``key``; the hit that reaches ``limit`` locks it for ``window`` s.
+
+        One statement, so concurrent workers and replicas never lose a hit.
+        """
+        expired = cls.window_start <= now - window
+        first_lock = now + window if limit <= 1 else 0.0
+        locked = Case(
+            None, [(expired, first_lock), (cls.hits + 1 >= limit, now + window)], cls.locked_until
+        )
+        row = {
+            "key": key, "kind": kind, "hits": 1, "window_start": now,
+            "locked_until": first_lock, "expires": now + window,
+        }  # fmt: skip
+        update = {
+            cls.hits: Case(None, [(expired, 1)], cls.hits + 1),
+            cls.window_start: Case(None, [(expired, now)], cls.window_start),
+            cls.locked_until: locked,
+            cls.expires: now + window,
+        }
+        cls.insert(row).on_conflict(conflict_target=[cls.key], update=update).execute()
+
+    @classmethod
+    def forget(cls, keys: Iterable[str]) -> int:
+        """Delete these keys' rows; return how many there were."""
+        return int(cls.delete().where(cls.key.in_(list(keys))).execute())
+
+    @classmethod
+    def sweep(cls, now: float, cap: int = MAX_THROTTLE_ROWS) -> int:
+        """Delete expired rows, then the oldest unlocked ones past ``cap``; return how many."""
+        gone = int(cls.delete().where(cls.expires < now).execute())
+        excess = cls.select().count() - cap
+        if excess > 0:
+            oldest = (
+                cls.select(cls.key)
+                .where(cls.locked_until <= now)
+                .order_by(cls.window_start)
+                .limit(excess)
+            )
+            gone += int(cls.delete().where(cls.key.in_(oldest)).execute())
+        return gone
+
+
+MODELS: Iterable[type[BaseModel]] = (User, Message, Follower, Latest, Throttle)

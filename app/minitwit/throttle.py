@@ -11,7 +11,7 @@ State lives in the application's own database, table ``throttle``, so every work
 replica sees the same counts (docs/account-security.md says why not Flask-Limiter). Keys are
 HMACs of (kind, value) under ``SECRET_KEY``: 64 characters whatever the username, and no
 attempted name or address is stored. Rows expire; a sweep now and then deletes expired ones
-and keeps the table under ``MAX_ROWS``.
+and keeps the table under ``ROW_CAP`` rows.
 
 A successful login costs one primary-key read; failures cost one upsert per key. When the
 table cannot be read or written, this process keeps counting in memory and lets a key fail
@@ -31,15 +31,15 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from flask import current_app
-from peewee import Case, CharField, DoubleField, IntegerField, PeeweeException
+from peewee import PeeweeException
 from playhouse.pool import MaxConnectionsExceeded
 
 from .db import discard_connection
-from .models import BaseModel
+from .models import MAX_THROTTLE_ROWS, Throttle
 
 KINDS = ("account", "address", "registrations")
-MAX_ROWS = 100_000
-"""The sweep deletes the oldest unlocked rows past this many."""
+ROW_CAP = MAX_THROTTLE_ROWS
+"""Rows the sweep keeps at most (the oldest unlocked ones go first)."""
 SWEEP_EVERY = 100
 """A process sweeps expired rows after every this many strikes it writes."""
 FALLBACK_ALLOWANCE = 3
@@ -49,69 +49,6 @@ STORE_ERRORS = (PeeweeException, sqlite3.Error, MaxConnectionsExceeded)
 clock: Callable[[], float] = time.time
 """Seconds since the epoch; tests move it forward instead of sleeping."""
 _strikes = itertools.count(1)
-
-
-class Throttle(BaseModel):
-    """Hits of one key (an account, an address) in its current window, and its lock."""
-
-    key = CharField(max_length=64, primary_key=True)
-    kind = CharField(max_length=16)
-    hits = IntegerField()
-    window_start = DoubleField()
-    locked_until = DoubleField()
-    expires = DoubleField(index=True)
-
-    class Meta:
-        table_name = "throttle"
-
-    @classmethod
-    def locks(cls, keys: Iterable[str]) -> dict[str, float]:
-        """The keys that have a row, with the time each is locked until (past when unlocked)."""
-        query = cls.select(cls.key, cls.locked_until).where(cls.key.in_(list(keys))).tuples()
-        return dict(query)  # type: ignore[arg-type]
-
-    @classmethod
-    def strike(cls, key: str, kind: str, limit: int, window: float, now: float) -> None:
-        """Count one hit of ``key``; the hit that reaches ``limit`` locks it for ``window`` s.
-
-        One statement, so concurrent workers and replicas never lose a hit.
-        """
-        expired = cls.window_start <= now - window
-        first_lock = now + window if limit <= 1 else 0.0
-        locked = Case(
-            None, [(expired, first_lock), (cls.hits + 1 >= limit, now + window)], cls.locked_until
-        )
-        row = {
-            "key": key, "kind": kind, "hits": 1, "window_start": now,
-            "locked_until": first_lock, "expires": now + window,
-        }  # fmt: skip
-        update = {
-            cls.hits: Case(None, [(expired, 1)], cls.hits + 1),
-            cls.window_start: Case(None, [(expired, now)], cls.window_start),
-            cls.locked_until: locked,
-            cls.expires: now + window,
-        }
-        cls.insert(row).on_conflict(conflict_target=[cls.key], update=update).execute()
-
-    @classmethod
-    def forget(cls, keys: Iterable[str]) -> int:
-        """Delete these keys' rows; return how many there were."""
-        return int(cls.delete().where(cls.key.in_(list(keys))).execute())
-
-    @classmethod
-    def sweep(cls, now: float, cap: int = MAX_ROWS) -> int:
-        """Delete expired rows, then the oldest unlocked ones past ``cap``; return how many."""
-        gone = int(cls.delete().where(cls.expires < now).execute())
-        excess = cls.select().count() - cap
-        if excess > 0:
-            oldest = (
-                cls.select(cls.key)
-                .where(cls.locked_until <= now)
-                .order_by(cls.window_start)
-                .limit(excess)
-            )
-            gone += int(cls.delete().where(cls.key.in_(oldest)).execute())
-        return gone
 
 
 @dataclass(frozen=True)
@@ -157,7 +94,10 @@ class _Fallback:
         self.hits[key] = (1, now) if since + window <= now else (hits + 1, since)
 
 
-_fallback = _Fallback()
+def _fallback() -> _Fallback:
+    """This application's in-memory counts (one per app and process)."""
+    found: _Fallback = current_app.extensions.setdefault("minitwit.throttle", _Fallback())
+    return found
 
 
 def digest(secret: str, kind: str, value: str) -> str:
@@ -199,7 +139,7 @@ def _gate(keys: tuple[Key, ...], fail_closed: bool) -> Gate:
         _unavailable("read", exc)
         if not fail_closed:
             return Gate(keys, degraded=True)
-        waits = [(_fallback.retry_after(key.key, window, now), key) for key in keys]
+        waits = [(_fallback().retry_after(key.key, window, now), key) for key in keys]
         wait = max(waits, key=lambda pair: pair[0])[0]
         reason = "store_unavailable" if wait > 0 else None
         return Gate(keys, math.ceil(wait), reason, degraded=True)
@@ -233,12 +173,12 @@ def strike(gate: Gate) -> None:
             for key in gate.keys:
                 Throttle.strike(key.key, key.kind, key.limit, window, now)
             if next(_strikes) % SWEEP_EVERY == 0:
-                Throttle.sweep(now)
+                Throttle.sweep(now, ROW_CAP)
             return
         except STORE_ERRORS as exc:
             _unavailable("write", exc)
     for key in gate.keys:
-        _fallback.strike(key.key, window, now)
+        _fallback().strike(key.key, window, now)
 
 
 def login_succeeded(gate: Gate) -> None:

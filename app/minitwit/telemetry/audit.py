@@ -25,6 +25,7 @@ MAX_NAME = 64
 def init_app(app: Flask, logger: logging.Logger) -> None:
     """Connect a listener per auth signal; each writes a line under ``minitwit.audit``."""
     audit = logger.getChild("audit")
+    counters = {event: m.AUTH.labels(event) for event in m.AUTH_EVENTS}
     listened: tuple[tuple[Signal, str | None], ...] = (
         (events.login_succeeded, "login_succeeded"),
         (events.login_failed, "login_failed"),
@@ -33,7 +34,7 @@ def init_app(app: Flask, logger: logging.Logger) -> None:
         (events.logged_out, "logged_out"),
     )
     for signal, event in listened:
-        signal.connect(_Audit(event, audit), sender=app, weak=False)
+        signal.connect(_Audit(event, audit, counters), sender=app, weak=False)
 
 
 def bounded(name: str) -> str:
@@ -45,15 +46,16 @@ def bounded(name: str) -> str:
 class _Audit:
     """A listener that writes one audit line and counts the event."""
 
-    def __init__(self, event: str | None, logger: logging.Logger) -> None:
-        self.event, self.logger = event, logger
+    def __init__(self, event: str | None, logger: logging.Logger, counters: dict[str, Any]) -> None:
+        self.event, self.logger, self.counters = event, logger, counters
 
     def __call__(self, _app: Flask, *, username: str = "", **details: Any) -> None:
         action = details.pop("action", None)
         event = self.event or f"{action}_throttled"
-        if event not in m.AUTH_EVENTS:  # a label set stays bounded whatever a caller sends
+        if event not in self.counters:  # the label stays bounded whatever a caller sends
             event = "other"
-        m.AUTH.labels(event).inc()
+            self.counters[event] = m.AUTH.labels(event)
+        self.counters[event].inc()
         if self.logger.isEnabledFor(logging.INFO):
             fields = {"event": event, "username": bounded(username), "client": request.remote_addr}
             fields |= {key: value for key, value in details.items() if value is not None}
