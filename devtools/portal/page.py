@@ -50,7 +50,11 @@ def overall(pipelines: list[Pipeline]) -> Verdict:
         elif pipeline.status != NO_VERDICT:
             verdict.add(pipeline.title, pipeline.status != "fail", detail=pipeline.headline)
             if pipeline.status == "limited":
-                verdict.gap(f"{pipeline.title}: {pipeline.headline}")
+                verdict.gap(
+                    f"{pipeline.title}: {pipeline.headline.removeprefix('PASS, limited: ')}"
+                )
+    if not verdict.checks:
+        verdict.add("a pipeline has a report", False, detail="no pipeline has a report here yet")
     return verdict
 
 

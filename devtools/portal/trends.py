@@ -80,7 +80,7 @@ def draw(trend: Trend, records: list[dict[str, Any]], out: Path) -> Path | None:
             continue
         xs, ys = zip(*points, strict=True)
         label = key.replace("_", " ")
-        ax.plot(xs, ys, marker="o", markersize=4, linewidth=1.6, color=colour, label=label)
+        ax.plot(xs, ys, marker="o", markersize=4, linewidth=1.6, color=colour, label=label, gid=key)
         if len(points) == 1:
             ax.annotate(f"{ys[0]:g}", (xs[0], ys[0]), textcoords="offset points", xytext=(6, 4))
     ax.set_title(trend.title, fontsize=11, loc="left")

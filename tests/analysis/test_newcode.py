@@ -1,5 +1,5 @@
-"""The new-code gate in a scratch git repository: real git, a real coverage run, real ruff and
-radon, judged against the ``main`` branch the way ``nox -s quality -- --new-code-base main`` does."""
+"""The new-code gate in a scratch git repository: real git, a real coverage run, real ruff
+and radon, judged against ``main`` as ``nox -s quality -- --new-code-base main`` does."""
 
 from __future__ import annotations
 
