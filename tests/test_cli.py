@@ -123,3 +123,27 @@ def test_a_bad_setting_is_named_without_a_traceback(
     assert result.exit_code == 1
     assert result.output.startswith(f"Error: configuration: {variable}")
     assert "Traceback" not in result.output
+
+
+def test_unlock_clears_the_throttle_of_a_user_and_an_address(tmp_path: Path) -> None:
+    from flask import Flask
+
+    from minitwit import create_app
+    from minitwit.db import database
+    from minitwit.models import Throttle
+
+    url = f"sqlite:///{tmp_path / 'cli.sqlite'}"
+    invoke(tmp_path, "migrate")
+    app: Flask = create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "k"})
+    client = app.test_client()
+    for name in ("alice", "bob"):
+        client.post("/login", data={"username": name, "password": "guess"})
+    assert Throttle.select().count() == 3  # alice, bob and 127.0.0.1
+    database.close()
+    assert invoke(tmp_path, "unlock", "--user", "alice", "--address", "127.0.0.1") == (
+        0,
+        "cleared 2 throttle entries\n",
+    )
+    assert invoke(tmp_path, "unlock", "--all") == (0, "cleared 1 throttle entries\n")
+    code, output = invoke(tmp_path, "unlock")
+    assert code == 2 and "--user or --address" in output

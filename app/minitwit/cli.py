@@ -1,4 +1,4 @@
-"""The ``minitwit`` command: serve | migrate | seed."""
+"""The ``minitwit`` command: serve | migrate | seed | unlock."""
 
 from __future__ import annotations
 
@@ -114,3 +114,28 @@ def seed(users: int, messages: int, follows: int, seed_value: int, password: str
         raise click.ClickException(str(exc)) from exc
     finally:
         database.close()
+
+
+@main.command()
+@click.option("--user", "usernames", multiple=True, help="A username whose sign-ins to unlock.")
+@click.option(
+    "--address", "addresses", multiple=True, help="A client address to unlock (sign-ins, sign-ups)."
+)
+@click.option("--all", "everything", is_flag=True, help="Forget every throttle count.")
+def unlock(usernames: tuple[str, ...], addresses: tuple[str, ...], everything: bool) -> None:
+    """Clear the sign-in throttle of users or addresses (docs/account-security.md)."""
+    from .models import Throttle
+    from .throttle import clear
+
+    if not (usernames or addresses or everything):
+        raise click.UsageError("name at least one --user or --address, or give --all")
+    database, settings = _database()
+    try:
+        with database.bind_ctx([Throttle]), database.connection_context():
+            if everything:
+                cleared = int(Throttle.delete().execute())
+            else:
+                cleared = clear(settings["SECRET_KEY"], usernames, addresses)
+    finally:
+        database.close()
+    click.echo(f"cleared {cleared} throttle entries", err=True)
