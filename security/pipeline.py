@@ -20,7 +20,7 @@ from devtools.portal import history
 from devtools.report import current_commit
 from devtools.target import TargetRefused, add_target_options, check_target
 
-from . import api_fuzz, audit, bandit, report, wapiti, zap
+from . import api_fuzz, audit, bandit, report, since, wapiti, zap
 from .context import Context, Target
 from .findings import FAILED, NOT_RUN, ToolRun
 from .gate import decide
@@ -62,6 +62,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         type=dt.date.fromisoformat,
         default=None,
         help="judge accepted-risk expiry as of this date (YYYY-MM-DD)",
+    )
+    parser.add_argument(
+        "--new-code-base", metavar="REF", help="list bandit findings new or fixed since REF"
     )
     add_target_options(parser, "scan this running server (live tools)")
     return parser.parse_args(argv)
@@ -148,6 +151,8 @@ def main(argv: list[str] | None = None) -> int:
     commit = current_commit(root)
     note = scope(url, commit)
     report.write(ctx.out, findings, runs, verdict, when, commit, note)
+    if args.new_code_base:
+        since.append_to_summary(ctx.out, since.compare_with(root, ctx.out, args.new_code_base))
     history.snapshot(ctx.out, "security")
     if note:
         print(f"[security] scope: {note}")

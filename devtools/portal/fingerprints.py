@@ -12,7 +12,7 @@ import hashlib
 import json
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -113,10 +113,16 @@ KINDS = {"quality": (of_quality, describe_quality), "security": (of_security, de
 BASE_FILE = "base-findings.json"
 
 
-def write_base(folder: Path, ref: str, commit: str, findings: list[dict[str, Any]]) -> Path:
-    """Save the base's findings beside the run's report, for the report and the portal."""
+def write_base(
+    folder: Path,
+    ref: str,
+    commit: str,
+    findings: list[dict[str, Any]],
+    tools: Sequence[str] | None = None,
+) -> Path:
+    """Save the base's findings beside the run's report (``tools``: only these were compared)."""
     target = folder / BASE_FILE
-    data = {"base": ref, "commit": commit, "findings": findings}
+    data = {"base": ref, "commit": commit, "findings": findings, "tools": tools}
     target.write_text(json.dumps(data, indent=2, default=str) + "\n")
     return target
 
@@ -129,4 +135,6 @@ def against_base(folder: Path, kind: str) -> tuple[str, Comparison] | None:
     key = KINDS[kind][0]
     saved = json.loads(base.read_text())
     label = f"{saved.get('base', 'base')} ({str(saved.get('commit', ''))[:12]})"
-    return label, compare(json.loads(head.read_text())["findings"], saved["findings"], key)
+    tools = saved.get("tools")
+    mine = [f for f in json.loads(head.read_text())["findings"] if not tools or f["tool"] in tools]
+    return label, compare(mine, saved["findings"], key)
