@@ -20,7 +20,7 @@ RATE = "$__rate_interval"
 
 
 def business() -> db.Dashboard:
-    """Users, messages and follows, through the API and the web pages."""
+    """Users, messages and follows, through the API and the web pages; sign-in events."""
     board = dashboard("minitwit-business", "MiniTwit / Business", ["business"])
     counters = (
         ("Registrations", "minitwit_registrations_total"),
@@ -41,6 +41,17 @@ def business() -> db.Dashboard:
             )
         )
     return board.with_panel(
+        graph(
+            "Sign-in events per second",
+            "ops",
+            prom(
+                f"sum by (event) (rate(minitwit_auth_events_total{{{JOB}}}[{RATE}]))", "{{event}}"
+            ),
+            width=24,
+            description="Audit events (telemetry/audit.py). Failed plus throttled sign-ins above "
+            "0.2/s for 5 minutes open a ticket (MinitwitSignInFailureBurst).",
+        )
+    ).with_panel(
         single(
             "Build", "none", prom(f"count by (version) (minitwit_build_info{{{JOB}}})"), width=24
         )
