@@ -41,6 +41,17 @@ class NewSince:
     fixed: list[str]
 
 
+def made(stamp: str | None) -> str:
+    """An ISO time as ``2026-12-03 16:17 UTC`` (as given when it is not ISO)."""
+    if not stamp:
+        return "-"
+    try:
+        moment = dt.datetime.fromisoformat(stamp).astimezone(dt.UTC)
+    except ValueError:
+        return stamp
+    return moment.strftime("%Y-%m-%d %H:%M UTC")
+
+
 def overall(pipelines: list[Pipeline]) -> Verdict:
     """One check per pipeline with a verdict; not run or limited is a gap, never a pass."""
     verdict = Verdict()
@@ -48,7 +59,8 @@ def overall(pipelines: list[Pipeline]) -> Verdict:
         if pipeline.status == NOT_RUN:
             verdict.gap(f"{pipeline.title}: not run")
         elif pipeline.status != NO_VERDICT:
-            verdict.add(pipeline.title, pipeline.status != "fail", detail=pipeline.headline)
+            detail = pipeline.headline.removeprefix("FAIL: ")
+            verdict.add(pipeline.title, pipeline.status != "fail", detail=detail)
             if pipeline.status == "limited":
                 verdict.gap(
                     f"{pipeline.title}: {pipeline.headline.removeprefix('PASS, limited: ')}"
@@ -143,6 +155,7 @@ def build(reports: Path) -> Path:
         charts=draw(reports, records),
         histories=[name for name in READERS if records[name]],
         not_run=NOT_RUN,
+        made=made,
     )
     (reports / "summary.md").write_text(summary_md(pipelines, verdict, since))
     target = reports / "index.html"

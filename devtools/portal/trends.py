@@ -20,6 +20,7 @@ class Trend:
     pipeline: str
     title: str
     keys: tuple[str, ...]
+    from_zero: bool = True  # counts and rates start at 0; a percentage near 100 would flatten
 
     @property
     def slug(self) -> str:
@@ -27,7 +28,7 @@ class Trend:
 
 
 TRENDS = (
-    Trend("quality", "Branch coverage (%)", ("coverage_branch_percent",)),
+    Trend("quality", "Branch coverage (%)", ("coverage_branch_percent",), from_zero=False),
     Trend("quality", "Quality findings", ("ruff_findings", "mypy_errors", "complex_blocks")),
     Trend("security", "Security findings by severity", ("critical", "high", "medium", "low")),
     Trend("fuzz", "Fuzz cases generated", ("cases",)),
@@ -86,8 +87,11 @@ def draw(trend: Trend, records: list[dict[str, Any]], out: Path) -> Path | None:
     ax.set_title(trend.title, fontsize=11, loc="left")
     ax.set_xlabel("run (oldest to newest)", fontsize=9)
     ax.set_xlim(0.5, max(len(records), 1) + 0.5)
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_ylim(bottom=0)
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=8, integer=True, min_n_ticks=1))
+    ax.margins(y=0.15)
+    if trend.from_zero:
+        ax.set_ylim(bottom=0)
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=1))
     ax.grid(alpha=0.3)
     ax.tick_params(labelsize=8)
     if len(trend.keys) > 1:
