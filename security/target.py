@@ -22,6 +22,11 @@ from devtools.live import live_minitwit
 from .context import Target
 
 SCAN_USER = "scanner"
+SCAN_LIMITS = (
+    "LOGIN_FAILURES_PER_ACCOUNT",
+    "LOGIN_FAILURES_PER_ADDRESS",
+    "WEB_REGISTRATIONS_PER_ADDRESS",
+)
 OTHER_USER = "alice"
 
 
@@ -78,6 +83,10 @@ def live_target(workdir: Path, workers: int = 2) -> Iterator[Target]:
         "SIMULATOR_USERNAME": "simulator",
         "SIMULATOR_PASSWORD": simulator_password,
         "DATABASE_URL": f"sqlite:///{workdir / 'scan.sqlite'}",
+        # The scanners fuzz the sign-in and sign-up forms from one address: with the default
+        # limits the throttle would answer most probes 429 and refuse the logged-in scan's own
+        # sign-in. The throttle is judged by its tests (tests/test_throttle.py), not here.
+        **dict.fromkeys(SCAN_LIMITS, "1000000"),
     }
     with live_minitwit(workdir, env=env, workers=workers) as server:
         target = Target(
