@@ -51,6 +51,8 @@ RULES = (
     Rule(r"nox -s tests$", SLOW, "the whole suite, about 5 minutes"),
     Rule(r"^\.venv/bin/pytest ", SLOW, "a part of the suite"),
     Rule(r"nox -s (lint|typecheck)$", RUN),
+    Rule(r"nox -s report$", RUN),
+    Rule(r"python -m devtools\.portal\b", RUN),
     Rule(r"nox -s load$", RUN),
     Rule(r"python -m loadtest\.generate ", RUN),
     Rule(r"nox -s load -- ", SLOW, "a 20,000-action replay on PostgreSQL"),
@@ -69,6 +71,7 @@ RULES = (
     Rule(r"^docker ", SKIP, "needs a Docker engine (the compose file is validated by the tests)"),
     Rule(r"\$EDITOR", SKIP, "interactive"),
     Rule(r"^createdb |^DATABASE_URL=postgresql://", SKIP, "needs your own PostgreSQL server"),
+    Rule(r"^minitwit unlock ", SKIP, "needs the servers' database and key (tests/test_cli.py)"),
 )
 
 
