@@ -72,3 +72,12 @@ def test_an_on_off_setting_refuses_a_value_it_does_not_know(tmp_path: Path, name
 def test_every_default_is_stated_once_in_defaults(tmp_path: Path) -> None:
     settings = config.from_environ({"MINITWIT_INSTANCE_PATH": str(tmp_path)})
     assert {key: settings[key] for key in config.DEFAULTS} == config.DEFAULTS
+
+
+def test_throttle_limits_and_window_are_read_and_checked(tmp_path: Path) -> None:
+    environ = {"MINITWIT_INSTANCE_PATH": str(tmp_path), "LOGIN_FAILURES_PER_ACCOUNT": "3"}
+    settings = config.from_environ(environ | {"THROTTLE_WINDOW": "2.5"})
+    assert (settings["LOGIN_FAILURES_PER_ACCOUNT"], settings["THROTTLE_WINDOW"]) == (3, 2.5)
+    for name, value in (("LOGIN_FAILURES_PER_ADDRESS", "0"), ("THROTTLE_WINDOW", "0.5")):
+        with pytest.raises(ValueError, match=name):
+            config.from_environ(environ | {name: value})
