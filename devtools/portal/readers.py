@@ -8,6 +8,7 @@ same figures go into the pipeline's history.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from collections import Counter
 from collections.abc import Callable
@@ -33,6 +34,9 @@ class Pipeline:
     files: list[str] = field(default_factory=list)  # screenshots, benchmark outputs
 
 
+Parse = Callable[[Path, Path, Any], Pipeline]
+
+
 def _json(path: Path) -> Any:
     return json.loads(path.read_text())
 
@@ -47,18 +51,29 @@ def _page(folder: Path) -> str | None:
     return f"{folder.name}/index.html" if (folder / "index.html").exists() else None
 
 
+def reads(name: str) -> Callable[[Parse], Callable[[Path], Pipeline | None]]:
+    """Make a reader of ``folder/name`` from ``parse(folder, path, data)``; None when missing."""
+
+    def wrap(parse: Parse) -> Callable[[Path], Pipeline | None]:
+        @functools.wraps(parse)
+        def reader(folder: Path) -> Pipeline | None:
+            path = folder / name
+            return parse(folder, path, _json(path)) if path.exists() else None
+
+        return reader
+
+    return wrap
+
+
 def _verdict(data: dict[str, Any]) -> tuple[str, str]:
     """(status, headline) from a summary that holds the shared ``Verdict.as_dict()``."""
     verdict = data.get("verdict") or {}
     return str(verdict.get("status", "fail")), str(verdict.get("headline", "no verdict recorded"))
 
 
-def quality(folder: Path) -> Pipeline | None:
+@reads("summary.json")
+def quality(folder: Path, path: Path, data: Any) -> Pipeline:
     """reports/quality/summary.json (``nox -s quality``)."""
-    path = folder / "summary.json"
-    if not path.exists():
-        return None
-    data = _json(path)
     status, headline = _verdict(data)
     keys = (
         "coverage_branch_percent",
@@ -78,12 +93,9 @@ def quality(folder: Path) -> Pipeline | None:
     )  # fmt: skip
 
 
-def security(folder: Path) -> Pipeline | None:
+@reads("findings.json")
+def security(folder: Path, path: Path, data: Any) -> Pipeline:
     """reports/security/findings.json (``nox -s security``)."""
-    path = folder / "findings.json"
-    if not path.exists():
-        return None
-    data = _json(path)
     found = Counter(finding.get("severity", "info") for finding in data.get("findings", []))
     figures: dict[str, Any] = {
         sev: found[sev] for sev in ("critical", "high", "medium", "low", "info")
@@ -121,12 +133,9 @@ def fuzz(folder: Path) -> Pipeline | None:
     return Pipeline("fuzz", "API fuzzing", status, headline, figures, link, _written(reports[-1]))
 
 
-def load(folder: Path) -> Pipeline | None:
+@reads("summary.json")
+def load(folder: Path, path: Path, data: Any) -> Pipeline:
     """reports/load/summary.json (``nox -s load``)."""
-    path = folder / "summary.json"
-    if not path.exists():
-        return None
-    data = _json(path)
     status, headline = _verdict(data)
     figures = {
         "p95_ms": (data.get("percentiles_ms") or {}).get("p95"),
@@ -137,12 +146,9 @@ def load(folder: Path) -> Pipeline | None:
     return Pipeline("load", "Load test", status, headline, figures, _page(folder), _written(path))
 
 
-def faults(folder: Path) -> Pipeline | None:
+@reads("summary.json")
+def faults(folder: Path, path: Path, data: Any) -> Pipeline:
     """reports/faults/summary.json (``nox -s faults``)."""
-    path = folder / "summary.json"
-    if not path.exists():
-        return None
-    data = _json(path)
     status, headline = _verdict(data)
     states = Counter(drill.get("status") for drill in data.get("drills", []))
     figures = {f"drills_{word}": states[word] for word in ("passed", "failed", "skipped")}
@@ -152,12 +158,9 @@ def faults(folder: Path) -> Pipeline | None:
     )  # fmt: skip
 
 
-def conformance(folder: Path) -> Pipeline | None:
+@reads("summary.json")
+def conformance(folder: Path, path: Path, data: Any) -> Pipeline:
     """reports/conformance/summary.json (``nox -s conformance``)."""
-    path = folder / "summary.json"
-    if not path.exists():
-        return None
-    data = _json(path)
     status, headline = _verdict(data)
     outcomes = [check.get("passed") for check in data.get("checks", [])]
     figures = {
