@@ -230,3 +230,30 @@ def test_an_unavailable_throttle_table_fails_closed_for_logins_after_an_allowanc
     assert warnings and warnings[0]["level"] == "warning"
     refused = [line for line in lines if line.get("event") == "login_throttled"]
     assert refused[-1]["reason"] == "store_unavailable"
+
+
+@pytest.mark.postgres
+def test_a_locked_throttle_table_on_postgresql_fails_closed_after_the_allowance(
+    postgres_url: str, clock: Clock
+) -> None:
+    """Another session holds the table locked: reads of it time out, the users table answers."""
+    from minitwit.db import connect
+
+    from .conftest import empty_postgres
+
+    empty_postgres(postgres_url)
+    settings = {"DATABASE_URL": postgres_url, "SECRET_KEY": "k", "DB_STATEMENT_TIMEOUT": 0.2}
+    client = create_app({"TESTING": True, **settings}).test_client()
+    register(client, "alice")
+    holder = connect(postgres_url)
+    holder.execute_sql("BEGIN")
+    holder.execute_sql('LOCK TABLE "throttle" IN ACCESS EXCLUSIVE MODE')
+    try:
+        allowance = throttle.FALLBACK_ALLOWANCE
+        answers = [login(client, "alice", f"guess-{i}") for i in range(allowance + 1)]
+        assert [a.status_code for a in answers] == [200] * allowance + [429]
+        assert client.get("/public").status_code == 200
+    finally:
+        holder.execute_sql("ROLLBACK")
+        holder.close()
+        database.close_all()  # type: ignore[attr-defined]
