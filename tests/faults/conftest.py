@@ -33,6 +33,7 @@ def quick(tmp_path: Path) -> Context:
 
 
 def failures(result: object) -> str:
-    """The failed checks of a drill result, for assertion messages."""
+    """The failed checks of a drill result and what it saw, for assertion messages."""
     checks = result.verdict.failures  # type: ignore[attr-defined]
-    return "; ".join(check.line() for check in checks) or "none"
+    effect = getattr(result, "effect", "")
+    return ("; ".join(check.line() for check in checks) or "none") + f" (effect: {effect})"
