@@ -80,6 +80,7 @@ def report(session: nox.Session) -> None:
 @nox.session(default=False)
 def dashboards(session: nox.Session) -> None:
     """Regenerate the Grafana dashboards from observability/grafana/dashgen (--check: verify)."""
+    session.install("-e", ".")  # dashgen reads the app's metric and command tables
     install_group(session, "observability")
     session.run("python", "-m", "observability.grafana.dashgen", *session.posargs)
 
