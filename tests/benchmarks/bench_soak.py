@@ -39,8 +39,9 @@ class Client(threading.Thread):
 
     def __init__(self, port: int, number: int, stop: threading.Event):
         super().__init__(daemon=True)
-        self.port, self.name_, self.stop = port, f"soak{number}", stop
+        self.name_, self.stop = f"soak{number}", stop
         self.tally: Counter[str] = Counter()  # this thread's own: no lost updates
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
 
     def call(self, method: str, path: str, body: dict[str, str] | None = None) -> None:
         connection = self.connection
@@ -49,13 +50,12 @@ class Client(threading.Thread):
             connection.request(method, path, payload, JSON)
             response = connection.getresponse()
             response.read()
-            self.tally["ok" if response.status < 500 else "5xx"] += 1
+            self.tally[f"{response.status // 100}xx"] += 1
         except (OSError, http.client.HTTPException):
             self.tally["failed"] += 1
             connection.close()
 
     def run(self) -> None:
-        self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
         me, other = self.name_, "soak0"
         self.call("POST", "/register", {"username": me, "email": f"{me}@x", "pwd": "pw"})
         n = 0
