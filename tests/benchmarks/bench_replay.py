@@ -9,6 +9,7 @@ with 2 workers of ``--server`` (default: ``minitwit serve``'s). Prints actions/s
 errors and the ratios; results: reports/bench/replay.json (replay-postgres.json).
 
     python -m tests.benchmarks.bench_replay [--users 8] [--workers 2] [--server S] [--postgres]
+        [--set TELEMETRY_ENABLED=0]     (settings for MiniTwit only, repeatable)
 """
 
 from __future__ import annotations
@@ -102,7 +103,16 @@ def main() -> int:
     parser.add_argument(
         "--postgres", action="store_true", help="MiniTwit on a throwaway PostgreSQL"
     )
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="an environment setting for MiniTwit (not the floors), e.g. TELEMETRY_ENABLED=0",
+    )
     args = parser.parse_args()
+    if bad := [item for item in args.set if "=" not in item]:
+        parser.error(f"--set takes KEY=VALUE, not {bad[0]!r}")
     serve_args = (
         () if args.slow_body_slots is None else ("--slow-body-slots", str(args.slow_body_slots))
     )
@@ -110,11 +120,11 @@ def main() -> int:
     out.mkdir(parents=True, exist_ok=True)
     with ExitStack() as stack:
         workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-replay-")))
-        database: dict[str, str] = {}
+        minitwit_env = dict(item.split("=", 1) for item in args.set)
         if args.postgres:
             postgres = start_postgres()
             stack.callback(postgres.stop)
-            database["DATABASE_URL"] = postgres.create_database("replay")
+            minitwit_env["DATABASE_URL"] = postgres.create_database("replay")
         scenario = args.scenario or (
             SHARED_SCENARIO
             if SHARED_SCENARIO.exists()
@@ -127,10 +137,11 @@ def main() -> int:
             "workers": args.workers,
             "serve_args": serve_args,
             "database": "postgresql" if args.postgres else "sqlite",
+            "settings": args.set,
             "load_average_before": os.getloadavg(),
         }
         for kind in ("null", "flask", "minitwit"):
-            env = database if kind == "minitwit" else {}
+            env = minitwit_env if kind == "minitwit" else {}
             with served(
                 kind, workdir, args.workers, env, server=args.server, serve_args=serve_args
             ) as server:
