@@ -123,10 +123,12 @@ def fuzz(folder: Path) -> Pipeline | None:
         "errors": errors,
         "operations_tested": operations.get("tested", 0),
     }
-    status = "fail" if failures or errors else "pass"
+    total = operations.get("total")
+    partial = total is None or figures["operations_tested"] < total  # e.g. fuzz --operation
+    status = "fail" if failures or errors else "limited" if partial else "pass"
     headline = (
         f"{figures['cases']} cases over {figures['operations_tested']}/"
-        f"{operations.get('total', '?')} operations: {failures} failures, {errors} errors"
+        f"{total if total is not None else '?'} operations: {failures} failures, {errors} errors"
     )
     html = sorted((folder / "html").glob("*.html")) if (folder / "html").is_dir() else []
     link = f"{folder.name}/html/{html[-1].name}" if html else None

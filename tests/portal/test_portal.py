@@ -52,6 +52,16 @@ def test_a_pipeline_without_a_report_is_not_run(tmp_path: Path, name: str) -> No
     assert f"nox -s {name}" in found.headline
 
 
+@pytest.mark.parametrize(("tested", "status"), [(8, "pass"), (1, "limited")])
+def test_fuzzing_that_reached_only_some_operations_is_limited(
+    tmp_path: Path, tested: int, status: str
+) -> None:
+    fuzz(tmp_path, failures=0, tested=tested)  # e.g. nox -s fuzz -- --operation "POST /register"
+    found = read(tmp_path, "fuzz")
+    assert found.status == status
+    assert f"over {tested}/8 operations" in found.headline
+
+
 def test_the_page_shows_who_ran_and_who_did_not(tmp_path: Path) -> None:
     quality(tmp_path)
     security(tmp_path)
