@@ -69,8 +69,10 @@ def _time_queries() -> None:
 
     by_kind = {kind: DB_DURATION.labels(kind) for kind in (*STATEMENTS, "other")}
 
+    from .hooks import observe_statement
+
     def observe(event: Any) -> None:
-        by_kind[statement_kind(event.sql)].observe(event.duration)
+        observe_statement(by_kind[statement_kind(event.sql)], event.duration)
 
     observe.minitwit_timer = True  # type: ignore[attr-defined]
     target.query_hooks.append(observe)

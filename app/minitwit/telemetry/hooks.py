@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, g, has_app_context, request
 
 from .. import events
 from . import metrics as m
@@ -42,6 +42,7 @@ class Observed:
     command: str | None = None
     latest: int | None = None
     business: list[Any] = field(default_factory=list)  # counter children to increment
+    statements: list[tuple[Any, float]] = field(default_factory=list)  # (histogram, seconds)
 
 
 def init_app(app: Flask, logger: logging.Logger) -> None:
@@ -67,6 +68,16 @@ def _observed() -> Observed | None:
     """This request's record (None when a view runs outside a request, e.g. in a test)."""
     observed: Observed | None = g.get("observed")
     return observed
+
+
+def observe_statement(histogram: Any, seconds: float) -> None:
+    """Time a statement: kept on the request's record and observed once the answer is sent
+    (observed at once outside a request, e.g. by a migration)."""
+    observed = _observed() if has_app_context() else None
+    if observed is None:
+        histogram.observe(seconds)
+    else:
+        observed.statements.append((histogram, seconds))
 
 
 def _on_command(_app: Flask, *, name: str) -> None:
@@ -129,6 +140,8 @@ def publish(
             count_simulator(observed.command, observed.latest, fields["status"], seconds)
         for counter in observed.business:
             counter.inc()
+        for histogram, statement_seconds in observed.statements:
+            histogram.observe(statement_seconds)
         level = logging.ERROR if fields["status"] >= 500 else logging.INFO
         if logger.isEnabledFor(level):  # a record without logging's caller lookup (findCaller)
             extra = {"fields": fields}
