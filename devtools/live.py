@@ -19,6 +19,20 @@ from .ports import free_port
 from .postgres import start_postgres
 
 
+def exit_on_sigterm() -> None:
+    """Make SIGTERM unwind like Ctrl-C does, so the servers a tool started stop with it.
+
+    Python's default for SIGTERM ends the process at once, skipping the ``with`` blocks that
+    stop what it started (a ``minitwit serve``, a throwaway PostgreSQL, Locust). For the
+    command-line entry points of tools that start servers; tests keep pytest's own handling.
+    """
+
+    def _exit(signum: int, _frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, _exit)
+
+
 @dataclass
 class LiveServer:
     """A running server: its base URL and process."""

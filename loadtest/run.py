@@ -25,7 +25,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from devtools.live import fresh_minitwit
+from devtools.live import exit_on_sigterm, fresh_minitwit
 from devtools.postgres import PostgresUnavailable
 from devtools.target import TargetRefused, add_target_options, check_target
 
@@ -180,4 +180,5 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    exit_on_sigterm()
     sys.exit(main())

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from devtools.live import exit_on_sigterm
 from devtools.portal import history
 from devtools.report import current_commit
 from devtools.target import TargetRefused, add_target_options, check_target
@@ -162,4 +163,5 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    exit_on_sigterm()
     sys.exit(main())
