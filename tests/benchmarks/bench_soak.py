@@ -24,13 +24,12 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-import psutil
-
 from devtools.live import live_minitwit
 from devtools.simulator import SIMULATOR_AUTH
 
+from .server_probes import worker_rss
+
 ROOT = Path(__file__).resolve().parents[2]
-MIB = 1024 * 1024
 JSON = {**SIMULATOR_AUTH, "Content-Type": "application/json"}
 
 
@@ -73,23 +72,6 @@ class Client(threading.Thread):
         self.connection.close()
 
 
-def workers_of(pid: int) -> list[psutil.Process]:
-    """The serve process's descendants that hold the app (granian's workers), by PID."""
-    children = psutil.Process(pid).children(recursive=True)
-    return children or [psutil.Process(pid)]
-
-
-def rss_mib(processes: list[psutil.Process]) -> dict[str, float]:
-    """Resident set size per process, MiB (a worker that vanished reads 0)."""
-    sizes = {}
-    for process in processes:
-        try:
-            sizes[str(process.pid)] = round(process.memory_info().rss / MIB, 1)
-        except psutil.NoSuchProcess:
-            sizes[str(process.pid)] = 0.0
-    return sizes
-
-
 def soak(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
     """Serve, load and sample until the time is up; the samples and the request tally."""
     stop = threading.Event()
@@ -97,7 +79,7 @@ def soak(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
     env = {"SECRET_KEY": "soak", "LOG_FORMAT": "json"}
     with live_minitwit(workdir, env, args.workers) as server:
         port = int(server.url.rsplit(":", 1)[1])
-        workers = workers_of(server.process.pid)
+        master = server.process.pid
         clients = [Client(port, number, stop) for number in range(args.clients)]
         for client in clients:
             client.start()
@@ -105,7 +87,7 @@ def soak(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
         try:
             while (elapsed := time.monotonic() - started) < args.minutes * 60:
                 tally = sum((client.tally for client in clients), Counter[str]())
-                sample = {"t_s": round(elapsed), "rss_mib": rss_mib(workers), **tally}
+                sample = {"t_s": round(elapsed), "rss_mib": worker_rss(master), **tally}
                 samples.append(sample)
                 print(f"[soak] {json.dumps(sample)}", flush=True)
                 time.sleep(min(args.interval, max(0.0, args.minutes * 60 - elapsed)))
@@ -113,7 +95,7 @@ def soak(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
             stop.set()
             for client in clients:
                 client.join(timeout=15)
-        samples.append({"t_s": round(time.monotonic() - started), "rss_mib": rss_mib(workers)})
+        samples.append({"t_s": round(time.monotonic() - started), "rss_mib": worker_rss(master)})
         tally = sum((client.tally for client in clients), Counter[str]())
     return {"samples": samples, "requests": dict(tally)}
 

@@ -82,13 +82,23 @@ def beside_slow_clients(
 
 def rss_per_worker(master: int) -> dict[str, float]:
     """Mean resident memory of the master's children (the workers) and of the master, MiB."""
-    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
-    sizes = [_rss_mib(int(pid)) for pid in children]
+    sizes = worker_rss(master).values()
     return {"worker_mib": round(statistics.mean(sizes), 1), "master_mib": _rss_mib(master)}
 
 
+def worker_rss(master: int) -> dict[str, float]:
+    """Resident memory of each of the master's children (the workers), MiB by PID."""
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    return {pid: _rss_mib(int(pid)) for pid in children}
+
+
 def _rss_mib(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+    """VmRSS of ``pid`` in MiB (0 when the process is gone)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return 0.0
+    for line in status.splitlines():
         if line.startswith("VmRSS:"):
             return round(int(line.split()[1]) / 1024, 1)
     return 0.0
