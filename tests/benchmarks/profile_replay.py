@@ -24,6 +24,7 @@ import sys
 import tempfile
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 from devtools.live import live_minitwit
 from loadtest.generate import write_generated
@@ -50,7 +51,7 @@ def frames(stack: str) -> list[str]:
     return [frame for frame in stack.split(";") if not frame.startswith("process ")]
 
 
-def summarise(raw: Path, top: int = 15) -> dict[str, object]:
+def summarise(raw: Path, top: int = 15) -> dict[str, Any]:
     """Samples in total, share by area (inclusive) and the top functions by own samples."""
     total, by_area, own = 0, Counter[str](), Counter[str]()
     for line in raw.read_text(errors="replace").splitlines():
@@ -112,10 +113,10 @@ def main() -> int:
         f"{summary['samples']} samples"
     )
     print("share of samples by area (inclusive):")
-    for area, percent in summary["areas_percent"].items():  # type: ignore[attr-defined]
+    for area, percent in summary["areas_percent"].items():
         print(f"  {percent:5.1f} %  {area}")
     print("functions with the most samples of their own:")
-    for function, percent in summary["top_own_percent"].items():  # type: ignore[attr-defined]
+    for function, percent in summary["top_own_percent"].items():
         print(f"  {percent:5.1f} %  {function}")
     print(f"written: {out}")
     return 0

@@ -61,6 +61,7 @@ def _loki_handlers(settings: dict[str, Any]) -> list[logging.Handler]:
 def _time_queries() -> None:
     """Observe every statement's latency with peewee's query hooks."""
     from ..db import database
+    from .hooks import observe_statement
     from .metrics import DB_DURATION, STATEMENTS, statement_kind
 
     target: Database | None = database.obj
@@ -68,8 +69,6 @@ def _time_queries() -> None:
         return
 
     by_kind = {kind: DB_DURATION.labels(kind) for kind in (*STATEMENTS, "other")}
-
-    from .hooks import observe_statement
 
     def observe(event: Any) -> None:
         observe_statement(by_kind[statement_kind(event.sql)], event.duration)
