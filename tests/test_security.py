@@ -20,6 +20,16 @@ def test_security_headers_on_every_response(client: FlaskClient, path: str) -> N
     assert headers["Referrer-Policy"]
 
 
+def test_a_header_the_app_sets_wins_and_none_is_doubled(app: Flask) -> None:
+    @app.get("/framed")
+    def framed() -> tuple[str, dict[str, str]]:
+        return "ok", {"x-frame-options": "SAMEORIGIN"}
+
+    headers = app.test_client().get("/framed").headers
+    assert headers.getlist("X-Frame-Options") == ["SAMEORIGIN"]
+    assert len(headers.getlist("Content-Security-Policy")) == 1
+
+
 def test_session_cookie_is_httponly_and_lax(auth: AuthActions, client: FlaskClient) -> None:
     auth.register("foo")
     response = client.post("/login", data={"username": "foo", "password": "default"})

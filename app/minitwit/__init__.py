@@ -80,9 +80,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     @app.before_request
     def _refuse_cross_site() -> None:
-        changes_state = request.method not in security.SAFE_METHODS
-        if (changes_state or request.endpoint in STATE_CHANGING_GETS) and security.is_cross_site(
-            request
+        req = request._get_current_object()  # type: ignore[attr-defined]  # one proxy lookup
+        if security.is_cross_site(req) and (
+            req.method not in security.SAFE_METHODS or req.endpoint in STATE_CHANGING_GETS
         ):
             abort(403, "Cross-site request refused")
 

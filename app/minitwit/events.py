@@ -1,8 +1,15 @@
-"""What a request did, said where it happens; telemetry (or a test) listens.
+"""What a request did, said where it happens; telemetry (or a test) listens or reads.
 
-Views send these blinker signals (Flask's own signalling library) on their success paths,
-with the application as sender. Nothing here counts or logs: with no listener connected
-(telemetry switched off) a send costs a dictionary lookup.
+Two kinds of saying, neither of which counts or logs:
+
+- Events: blinker signals (Flask's own signalling library) that views send on their success
+  paths, with the application as sender. With no listener connected (telemetry switched
+  off) a send costs a dictionary lookup.
+- Facts about the request itself, which every simulator request has: which command it is
+  and the ``latest`` it stored. ``note`` writes them into the request's WSGI environ for
+  whoever reads them when the request ends (telemetry's response hook). A note costs about
+  1 us; a signal with a listener about 6 us on the request's path, three of them per tweet
+  (docs/benchmarks.md, "Hot path").
 """
 
 from __future__ import annotations
@@ -10,14 +17,13 @@ from __future__ import annotations
 from typing import Any
 
 from blinker import Namespace, Signal
-from flask import current_app
+from flask import current_app, request
+
+FACTS = "minitwit.facts"
+"""WSGI environ key: the facts noted about this request, a dict (see ``note``)."""
 
 _signals = Namespace()
 
-simulator_command = _signals.signal("simulator-command")
-"""The request is this simulator command (``name``), sent before anything can fail."""
-latest_stored = _signals.signal("latest-stored")
-"""The simulator's ``latest`` value was stored (``value``)."""
 user_registered = _signals.signal("user-registered")
 """A user (``username``) was registered through a ``surface``: ``api`` or ``web``."""
 message_posted = _signals.signal("message-posted")
@@ -41,3 +47,20 @@ logged_out = _signals.signal("logged-out")
 def record(signal: Signal, **data: Any) -> None:
     """Tell the current application's listeners that ``signal`` happened."""
     signal.send(current_app._get_current_object(), **data)  # type: ignore[attr-defined]
+
+
+def note(**facts: Any) -> None:
+    """Note facts about the current request: ``command``, the simulator command it is (a name
+    in commands.COMMANDS); ``latest``, the simulator's value it stored."""
+    environ = request.environ
+    noted = environ.get(FACTS)
+    if noted is None:
+        environ[FACTS] = facts
+    else:
+        noted.update(facts)
+
+
+def noted(environ: dict[str, Any]) -> dict[str, Any]:
+    """The facts noted about the request of this WSGI environ (empty when none)."""
+    facts: dict[str, Any] = environ.get(FACTS) or {}
+    return facts

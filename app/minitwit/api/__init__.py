@@ -43,7 +43,8 @@ def int_arg(name: str, default: int, low: int, high: int) -> int:
 def simulator_command(*names: str) -> Callable[[View], View]:
     """Declare the simulator command (a row of ``commands.COMMANDS``) this view serves.
 
-    The command is said once the view is done, however it ended (also on 400, 403, 404).
+    The command is noted (``events.note``) once the view is done, however it ended (also on
+    400, 403, 404).
     A route that serves two commands (``follow``/``unfollow``) is told which by the key of
     its JSON body, as the simulator sends it; the first name is the default.
     """
@@ -57,7 +58,7 @@ def simulator_command(*names: str) -> Callable[[View], View]:
             try:
                 return view(*args, **kwargs)
             finally:
-                events.record(events.simulator_command, name=_chosen(names))
+                events.note(command=_chosen(names))
 
         wrapper.simulator_commands = names  # type: ignore[attr-defined]
         return wrapper
@@ -86,7 +87,7 @@ def records_latest(view: View) -> View:
         latest = int_arg("latest", -1, -MAX_LATEST, MAX_LATEST)
         if latest != -1:
             Latest.store(latest)
-            events.record(events.latest_stored, value=latest)
+            events.note(latest=latest)
         return view(*args, **kwargs)
 
     return wrapper

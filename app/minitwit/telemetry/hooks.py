@@ -1,7 +1,7 @@
 """Request hooks: request ids, metrics by route template, and one JSON log line per request.
 
 What a request was (a simulator command, a stored ``latest``, a registration...) is said
-by the views through ``minitwit.events``; the hooks only listen, time and write. Metrics
+by the views through ``minitwit.events``; the hooks only listen, read, time and write. Metrics
 and the log line are written once the WSGI server closes the response, after the client
 has its answer: that work stays off the client's latency.
 """
@@ -13,10 +13,12 @@ import logging
 import os
 import re
 import time
+from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import Flask, Response, g, has_app_context, request
+from flask import Flask, Response, request
 
 from .. import events
 from . import metrics as m
@@ -36,69 +38,61 @@ _BUSINESS = {
 
 @dataclass(slots=True)
 class Observed:
-    """What one request's views said it did, kept on ``g`` until the request is published."""
+    """What one request's views said it did, kept until the request is published."""
 
     started: float
-    command: str | None = None
-    latest: int | None = None
     business: list[Any] = field(default_factory=list)  # counter children to increment
     statements: list[tuple[Any, float]] = field(default_factory=list)  # (histogram, seconds)
+
+
+_current: ContextVar[Observed | None] = ContextVar("minitwit_observed", default=None)
+"""The record of the request being served (None outside requests). A context variable, not
+``g``: it is read once per statement and per event, and reading ``g`` through Flask's proxy
+costs about 1 us each time (docs/benchmarks.md, "Hot path")."""
 
 
 def init_app(app: Flask, logger: logging.Logger) -> None:
     """Time every request from the first hook to the last and listen to what the views say."""
 
     def start() -> None:
-        g.observed = Observed(time.perf_counter())
-        request.environ[REQUEST_ID_KEY] = request_id_of(request.environ)
+        _current.set(Observed(time.perf_counter()))
+        environ = request.environ
+        environ[REQUEST_ID_KEY] = request_id_of(environ)
 
     def finish(response: Response) -> Response:
         record_request(response, logger)
         return response
 
+    def forget(_exc: BaseException | None) -> None:
+        _current.set(None)
+
     app.before_request(start)
     app.after_request(finish)
-    events.simulator_command.connect(_on_command, sender=app)
-    events.latest_stored.connect(_on_latest, sender=app)
+    app.teardown_request(forget)
     for signal, counter in _BUSINESS.items():
-        signal.connect(_Count(counter), sender=app, weak=False)
-
-
-def _observed() -> Observed | None:
-    """This request's record (None when a view runs outside a request, e.g. in a test)."""
-    observed: Observed | None = g.get("observed")
-    return observed
+        signal.connect(_counting(counter), sender=app, weak=False)
 
 
 def observe_statement(histogram: Any, seconds: float) -> None:
     """Time a statement: kept on the request's record and observed once the answer is sent
     (observed at once outside a request, e.g. by a migration)."""
-    observed = _observed() if has_app_context() else None
+    observed = _current.get()
     if observed is None:
         histogram.observe(seconds)
     else:
         observed.statements.append((histogram, seconds))
 
 
-def _on_command(_app: Flask, *, name: str) -> None:
-    if (observed := _observed()) is not None:
-        observed.command = name
+def _counting(counter: Any) -> Callable[..., None]:
+    """A listener that counts a business event by the surface it came through (a function,
+    not a callable object: blinker asks each listener whether it is a coroutine, and asks a
+    function quickest)."""
 
+    def count(_app: Flask, *, surface: str, **_details: Any) -> None:
+        if (observed := _current.get()) is not None:  # None outside a request
+            observed.business.append(child(counter, surface))
 
-def _on_latest(_app: Flask, *, value: int) -> None:
-    if (observed := _observed()) is not None:
-        observed.latest = value
-
-
-class _Count:
-    """A listener that counts a business event by the surface it came through."""
-
-    def __init__(self, counter: Any) -> None:
-        self.counter = counter
-
-    def __call__(self, _app: Flask, *, surface: str, **_details: Any) -> None:
-        if (observed := _observed()) is not None:
-            observed.business.append(child(self.counter, surface))
+    return count
 
 
 def request_id_of(environ: dict[str, Any]) -> str:
@@ -109,24 +103,26 @@ def request_id_of(environ: dict[str, Any]) -> str:
 
 def record_request(response: Response, logger: logging.Logger) -> None:
     """Echo the request id now; count, time and log the request once the answer is sent."""
-    observed = _observed() or Observed(time.perf_counter())
+    observed = _current.get() or Observed(time.perf_counter())
     seconds = time.perf_counter() - observed.started
-    environ = request.environ
+    req = request._get_current_object()  # type: ignore[attr-defined]  # one proxy lookup
+    environ = req.environ
     request_id = environ.get(REQUEST_ID_KEY) or request_id_of(environ)
     response.headers[REQUEST_ID_HEADER] = request_id
-    rule = request.url_rule
+    rule = req.url_rule
     fields: dict[str, Any] = {
-        "method": request.method,
+        "method": req.method,
         "route": rule.rule if rule is not None else m.UNMATCHED_ROUTE,
-        "path": request.path,
+        "path": req.path,
         "status": response.status_code,
         "duration_ms": round(seconds * 1000, 3),
         "request_id": request_id,
     }
-    if observed.command is not None:
-        fields["command"] = observed.command
-        if observed.latest is not None:
-            fields["latest"] = observed.latest
+    facts = events.noted(environ)
+    if "command" in facts:
+        fields["command"] = facts["command"]
+        if "latest" in facts:
+            fields["latest"] = facts["latest"]
     response.call_on_close(functools.partial(publish, fields, seconds, observed, logger))
 
 
@@ -136,8 +132,8 @@ def publish(
     """Count and log one answered request (``fields`` as ``record_request`` gathered them)."""
     try:
         count_request(fields, seconds)
-        if observed.command is not None:
-            count_simulator(observed.command, observed.latest, fields["status"], seconds)
+        if "command" in fields:
+            count_simulator(fields["command"], fields.get("latest"), fields["status"], seconds)
         for counter in observed.business:
             counter.inc()
         for histogram, statement_seconds in observed.statements:

@@ -3,6 +3,7 @@ or readable lines for a person at a terminal (LOG_FORMAT=auto picks by whether s
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import sys
@@ -86,8 +87,12 @@ def formatter_for(log_format: str, stream: TextIO | None = None) -> logging.Form
 
 def _timestamp(created: float) -> str:
     """ISO 8601 UTC with milliseconds."""
-    second = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(created))
-    return f"{second}.{int(created % 1 * 1000):03d}Z"
+    return f"{_second(int(created))}.{int(created % 1 * 1000):03d}Z"
+
+
+@functools.lru_cache(maxsize=4)  # the line of every request: format each second once, not
+def _second(whole: int) -> str:  # per line (3 us of the 50 us that publishing one takes)
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(whole))
 
 
 class RequestContext(logging.Filter):
