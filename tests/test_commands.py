@@ -6,9 +6,11 @@ import json
 import re
 
 import pytest
-from flask import Flask
+from flask import Flask, Response, request
 
-from minitwit import api, commands
+from minitwit import api, commands, events
+
+from .conftest import SIMULATOR_AUTH
 
 
 def declared(app: Flask) -> dict[str, list[tuple[str, str]]]:
@@ -41,3 +43,17 @@ def test_every_command_is_in_the_openapi_document(app: Flask) -> None:
 def test_a_command_missing_from_the_table_is_refused_where_it_is_declared() -> None:
     with pytest.raises(ValueError, match="retweet"):
         api.simulator_command("retweet")
+
+
+def test_a_view_notes_its_command_and_latest_on_its_own_request(app: Flask) -> None:
+    seen: list[dict[str, object]] = []
+
+    @app.after_request
+    def read_facts(response: Response) -> Response:
+        seen.append(dict(events.noted(request.environ)))
+        return response
+
+    client = app.test_client()
+    client.post("/fllws/nobody?latest=7", json={"unfollow": "x"}, headers=SIMULATOR_AUTH)
+    client.get("/public")
+    assert seen == [{"command": "unfollow", "latest": 7}, {}]
