@@ -90,8 +90,10 @@ def _timestamp(created: float) -> str:
     return f"{_second(int(created))}.{int(created % 1 * 1000):03d}Z"
 
 
-@functools.lru_cache(maxsize=4)  # the line of every request: format each second once, not
-def _second(whole: int) -> str:  # per line (3 us of the 50 us that publishing one takes)
+@functools.lru_cache(maxsize=4)
+def _second(whole: int) -> str:
+    """A whole second, formatted once rather than for every request's line (about 3 us of
+    the 50 us that publishing a request takes)."""
     return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(whole))
 
 
