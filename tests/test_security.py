@@ -30,6 +30,12 @@ def test_a_header_the_app_sets_wins_and_none_is_doubled(app: Flask) -> None:
     assert len(headers.getlist("Content-Security-Policy")) == 1
 
 
+def test_a_malformed_origin_is_refused_on_a_post_and_ignored_on_a_get(client: FlaskClient) -> None:
+    headers = {"Origin": "http://["}
+    assert client.post("/add_message", data={"text": "hi"}, headers=headers).status_code == 403
+    assert client.get("/public", headers=headers).status_code == 200
+
+
 def test_session_cookie_is_httponly_and_lax(auth: AuthActions, client: FlaskClient) -> None:
     auth.register("foo")
     response = client.post("/login", data={"username": "foo", "password": "default"})

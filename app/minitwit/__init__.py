@@ -81,9 +81,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     @app.before_request
     def _refuse_cross_site() -> None:
         req = request._get_current_object()  # type: ignore[attr-defined]  # one proxy lookup
-        if security.is_cross_site(req) and (
-            req.method not in security.SAFE_METHODS or req.endpoint in STATE_CHANGING_GETS
-        ):
+        changes_state = req.method not in security.SAFE_METHODS
+        if (changes_state or req.endpoint in STATE_CHANGING_GETS) and security.is_cross_site(req):
             abort(403, "Cross-site request refused")
 
     security.init_app(app)

@@ -113,7 +113,10 @@ def is_cross_site(req: Request) -> bool:
         return False
     if origin == "null":
         return True
-    return urlsplit(origin).netloc != req.host
+    try:
+        return urlsplit(origin).netloc != req.host
+    except ValueError:  # not a URL (e.g. "http://["): no site of ours sends that
+        return True
 
 
 def simulator_authorized(req: Request) -> bool:
